@@ -1,0 +1,92 @@
+import { ConfigError } from "../config/resolve.ts";
+import { ValidationError } from "../render/types.ts";
+import { UsageError } from "./args.ts";
+import { buildCommand } from "./commands/build.ts";
+import { chartsCommand } from "./commands/charts.ts";
+import { doctorCommand } from "./commands/doctor.ts";
+import { validateCommand } from "./commands/validate.ts";
+import { EXIT, EXIT_CODES_HELP } from "./exit-codes.ts";
+import { bold, red } from "./output.ts";
+
+export interface Command {
+  summary: string;
+  run(argv: string[]): Promise<number>;
+}
+
+const commands: Record<string, Command> = {
+  build: buildCommand,
+  validate: validateCommand,
+  doctor: doctorCommand,
+  charts: chartsCommand,
+};
+
+const HELP = `${bold("kindling")} — a production-like Kubernetes platform on Kind, defined in typed TypeScript
+
+Usage: kindling <command> [flags]
+
+Commands:
+${Object.entries(commands)
+  .map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`)
+  .join("\n")}
+
+Start here:
+  npm ci && npx kindling build        render every environment into manifests-result/
+  npx kindling doctor                 check the tools a bootstrap needs
+  npx kindling <command> --help       flags and examples for one command
+
+${EXIT_CODES_HELP}
+`;
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === "--help" || name === "-h" || name === "help") {
+    process.stdout.write(HELP);
+    return name ? EXIT.ok : EXIT.usage;
+  }
+  if (name === "--version") {
+    process.stdout.write("kindling 0.1.0\n");
+    return EXIT.ok;
+  }
+  const command = commands[name];
+  if (!command) {
+    process.stderr.write(
+      `${red("error:")} unknown command "${name}"; commands: ${Object.keys(commands).join(", ")}\nRun \`kindling --help\`.\n`,
+    );
+    return EXIT.usage;
+  }
+  return command.run(rest);
+}
+
+/** Maps every error to a message and an exit code; a stack trace only for real bugs. */
+function report(err: unknown): number {
+  const say = (msg: string) => process.stderr.write(`${red("error:")} ${msg}\n`);
+  if (err instanceof UsageError || err instanceof ConfigError) {
+    say(err.message);
+    return EXIT.usage;
+  }
+  if (err instanceof ValidationError) {
+    say(err.message);
+    return EXIT.invalid;
+  }
+  if (err instanceof Error && "hint" in err) {
+    say(`${err.message}${err.hint ? `\n  fix: ${err.hint}` : ""}`);
+    return EXIT.environment;
+  }
+  if (err instanceof Error && (err as NodeJS.ErrnoException).code === "ENOENT" && "path" in err) {
+    say(err.message);
+    return EXIT.environment;
+  }
+  say(err instanceof Error ? (err.stack ?? err.message) : String(err));
+  return EXIT.environment;
+}
+
+process.on("SIGINT", () => process.exit(EXIT.interrupted));
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err) => {
+    process.exitCode = report(err);
+  },
+);

@@ -1,0 +1,192 @@
+import * as s from "../config/schema.ts";
+import type { KubeObject } from "../model/k8s.ts";
+import { postgresInitSql } from "./lib/postgres-sql.ts";
+import {
+  appLabels,
+  type Resources,
+  resources,
+  resourcesSchema,
+  restrictedContainerSecurity,
+  restrictedPodSecurity,
+} from "./lib/workload.ts";
+import { defineComponent } from "./types.ts";
+
+export interface PostgresDatabase {
+  /** Login role that owns the database. @default the database name */
+  owner?: string;
+}
+
+export interface PostgresqlOptions {
+  /** Namespace PostgreSQL runs in. @default "data" */
+  namespace: string;
+  /** The official PostgreSQL image (not Bitnami), pinned by tag. @default "docker.io/library/postgres:17.6-bookworm" */
+  image: string;
+  /** Size of the data volume. @default "1Gi" locally, "10Gi" elsewhere */
+  storage: string;
+  /** Storage class of the data volume; unset uses the cluster default. */
+  storageClass?: string;
+  /** CPU and memory. @default 100m/256Mi requested, 1/512Mi limit */
+  resources: Resources;
+  /** One database and login role per service, by database name. @default { app: {} } */
+  databases: Record<string, PostgresDatabase>;
+  /**
+   * Secret holding the passwords: "postgres-password" for the superuser and
+   * "<role>-password" per owner role. It is created by the secrets layer, so no
+   * password is ever written to manifests-result/. @default "postgresql-credentials"
+   */
+  credentialsSecret: string;
+}
+
+const IDENT = /^[a-z_][a-z0-9_]{0,62}$/;
+const identHint = "a lower-case SQL identifier (letters, digits, underscore; at most 63)";
+
+const options: s.ObjectSchema<PostgresqlOptions> = s.object({
+  namespace: s.string({ pattern: /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, patternHint: "a namespace name" }),
+  image: s.string({ minLength: 1 }),
+  storage: s.quantity(),
+  storageClass: s.optional(s.string({ minLength: 1 })),
+  resources: resourcesSchema,
+  databases: s.record(s.object({ owner: s.optional(s.string({ pattern: IDENT, patternHint: identHint })) }), {
+    keyPattern: IDENT,
+    keyHint: identHint,
+  }),
+  credentialsSecret: s.string({ minLength: 1 }),
+});
+
+const NAME = "postgresql";
+const PORT = 5432;
+
+export const postgresql = defineComponent<PostgresqlOptions>({
+  name: NAME,
+  description: "PostgreSQL for applications (official image), a database and role per service",
+  profiles: ["dev-fast", "cilium", "full"],
+  options,
+  defaults: ({ env }) => ({
+    namespace: "data",
+    image: "docker.io/library/postgres:17.6-bookworm",
+    storage: env === "local" ? "1Gi" : "10Gi",
+    resources: { cpuRequest: "100m", memoryRequest: "256Mi", cpuLimit: "1", memoryLimit: "512Mi" },
+    databases: { app: {} },
+    credentialsSecret: "postgresql-credentials",
+  }),
+  render: (_ctx, o) => [
+    {
+      name: NAME,
+      namespace: o.namespace,
+      objects: [initScripts(o), headlessService(), service(), statefulSet(o)],
+    },
+  ],
+});
+
+const labels = appLabels(NAME, "database");
+
+function initScripts(o: PostgresqlOptions): KubeObject {
+  return {
+    apiVersion: "v1",
+    kind: "ConfigMap",
+    metadata: { name: `${NAME}-init` },
+    data: {
+      // The official image runs *.sh in docker-entrypoint-initdb.d on first start.
+      "10-databases.sh": [
+        "#!/bin/sh",
+        "# Creates one login role and database per service; safe to run again.",
+        "set -eu",
+        `psql -v ON_ERROR_STOP=1 --username "$POSTGRES_USER" --dbname postgres ${Object.entries(o.databases)
+          .map(([db, d]) => `-v ${d.owner ?? db}_password="$PASSWORD_${(d.owner ?? db).toUpperCase()}"`)
+          .join(" ")} -f /docker-entrypoint-initdb.d/databases.sql`,
+        "",
+      ].join("\n"),
+      "databases.sql": postgresInitSql(o.databases),
+    },
+  };
+}
+
+function headlessService(): KubeObject {
+  return {
+    apiVersion: "v1",
+    kind: "Service",
+    metadata: { name: `${NAME}-headless`, labels },
+    spec: { clusterIP: "None", selector: labels, ports: [{ name: "postgres", port: PORT, targetPort: "postgres" }] },
+  };
+}
+
+function service(): KubeObject {
+  return {
+    apiVersion: "v1",
+    kind: "Service",
+    metadata: { name: NAME, labels },
+    spec: { type: "ClusterIP", selector: labels, ports: [{ name: "postgres", port: PORT, targetPort: "postgres" }] },
+  };
+}
+
+function statefulSet(o: PostgresqlOptions): KubeObject {
+  const owners = [...new Set(Object.entries(o.databases).map(([db, d]) => d.owner ?? db))];
+  const secretEnv = (name: string, key: string) => ({
+    name,
+    valueFrom: { secretKeyRef: { name: o.credentialsSecret, key } },
+  });
+  return {
+    apiVersion: "apps/v1",
+    kind: "StatefulSet",
+    metadata: { name: NAME, labels },
+    spec: {
+      serviceName: `${NAME}-headless`,
+      replicas: 1,
+      selector: { matchLabels: labels },
+      template: {
+        metadata: { labels },
+        spec: {
+          // uid 999 is the postgres user of the official Debian-based image.
+          securityContext: restrictedPodSecurity(999),
+          automountServiceAccountToken: false,
+          containers: [
+            {
+              name: "postgres",
+              image: o.image,
+              ports: [{ name: "postgres", containerPort: PORT }],
+              env: [
+                { name: "PGDATA", value: "/var/lib/postgresql/data/pgdata" },
+                { name: "POSTGRES_USER", value: "postgres" },
+                secretEnv("POSTGRES_PASSWORD", "postgres-password"),
+                ...owners.map((role) => secretEnv(`PASSWORD_${role.toUpperCase()}`, `${role}-password`)),
+              ],
+              resources: resources(o.resources),
+              securityContext: restrictedContainerSecurity(),
+              readinessProbe: {
+                exec: { command: ["pg_isready", "-U", "postgres", "-h", "127.0.0.1"] },
+                periodSeconds: 5,
+              },
+              livenessProbe: {
+                exec: { command: ["pg_isready", "-U", "postgres", "-h", "127.0.0.1"] },
+                initialDelaySeconds: 30,
+                periodSeconds: 10,
+              },
+              volumeMounts: [
+                { name: "data", mountPath: "/var/lib/postgresql/data" },
+                { name: "init", mountPath: "/docker-entrypoint-initdb.d", readOnly: true },
+                // A read-only root filesystem needs these two writable.
+                { name: "run", mountPath: "/var/run/postgresql" },
+                { name: "tmp", mountPath: "/tmp" },
+              ],
+            },
+          ],
+          volumes: [
+            { name: "init", configMap: { name: `${NAME}-init` } },
+            { name: "run", emptyDir: {} },
+            { name: "tmp", emptyDir: {} },
+          ],
+        },
+      },
+      volumeClaimTemplates: [
+        {
+          metadata: { name: "data" },
+          spec: {
+            accessModes: ["ReadWriteOnce"],
+            ...(o.storageClass ? { storageClassName: o.storageClass } : {}),
+            resources: { requests: { storage: o.storage } },
+          },
+        },
+      ],
+    },
+  };
+}

@@ -1,0 +1,105 @@
+import { isAbsolute, join, relative, resolve } from "node:path";
+import type { AnyComponent } from "../components/types.ts";
+import { loadConfig } from "../config/load.ts";
+import { environmentNames, type ResolvedEnvironment, resolveEnvironment } from "../config/resolve.ts";
+import type { ChartSources, ChartSpec } from "../helm/types.ts";
+import { cacheDir } from "../tools/locate.ts";
+import { renderEnvironment } from "./render-environment.ts";
+import type { RenderedEnvironment } from "./types.ts";
+import { writeEnvironment } from "./write.ts";
+
+export const DEFAULT_OUT_DIR = "manifests-result";
+export const LOCK_FILE = "charts.lock.yaml";
+
+export interface BuildOptions {
+  config?: string;
+  /** Environments to build; all of the config's when empty. */
+  envs?: string[];
+  /** Overrides the environment's profile (only with one environment). */
+  profile?: string;
+  /** Output folder; default manifests-result/ next to the config. */
+  out?: string;
+  /** false: render and validate only (kindling validate). */
+  write: boolean;
+  offline?: boolean;
+  /** chart name → unpacked chart folder, on top of the config's charts.local. */
+  localCharts?: Record<string, string>;
+  /** Re-import the config file (long-running processes). */
+  fresh?: boolean;
+  warn?: (msg: string) => void;
+  /** Called as each step ends, for progress output. */
+  progress?: (step: string, ms: number) => void;
+}
+
+export interface BuildResult {
+  environments: RenderedEnvironment[];
+  outDir: string;
+  written: string[];
+  /** Milliseconds per step: load, resolve, render, write. */
+  timings: Record<string, number>;
+}
+
+/**
+ * The whole definition → manifests job. Order matters for "a failed build
+ * loses nothing": every environment is resolved, rendered and validated in
+ * memory first; only when all of them pass is anything written.
+ */
+export async function build(opts: BuildOptions): Promise<BuildResult> {
+  const timings: Record<string, number> = {};
+  let t = performance.now();
+  const lap = (step: string) => {
+    const now = performance.now();
+    timings[step] = Math.round((now - t) * 10) / 10;
+    opts.progress?.(step, timings[step] as number);
+    t = now;
+  };
+
+  const config = await loadConfig(opts.config, { fresh: opts.fresh });
+  lap("load");
+
+  const envs = opts.envs?.length ? opts.envs : environmentNames(config.definition);
+  const configName = relative(process.cwd(), config.file) || config.file;
+  const resolved = envs.map((env) => resolveEnvironment(config.definition, env, { file: configName, profile: opts.profile }));
+  lap("resolve");
+
+  const outDir = opts.out ? resolve(opts.out) : join(config.root, DEFAULT_OUT_DIR);
+  const outPath = relative(config.root, outDir);
+  const environments = await Promise.all(
+    resolved.map((env) =>
+      renderEnvironment(env, {
+        root: config.root,
+        charts: chartSources(env, config.root, opts),
+        outPath: isAbsolute(outPath) || outPath.startsWith("..") ? DEFAULT_OUT_DIR : outPath,
+      }),
+    ),
+  );
+  lap("render");
+
+  const written: string[] = [];
+  if (opts.write) {
+    for (const env of environments) written.push(await writeEnvironment(outDir, env));
+    lap("write");
+  }
+  return { environments, outDir, written, timings };
+}
+
+function chartSources(env: ResolvedEnvironment, root: string, opts: BuildOptions): ChartSources {
+  const local: Record<string, string> = {};
+  for (const [name, dir] of Object.entries({ ...env.charts.local, ...opts.localCharts })) local[name] = resolve(root, dir);
+  const mirror = process.env.KINDLING_CHART_MIRROR || env.charts.mirror;
+  return {
+    lockFile: join(root, LOCK_FILE),
+    cacheDir: cacheDir(),
+    mirrorDir: mirror ? resolve(root, mirror) : undefined,
+    localCharts: local,
+    offline: opts.offline,
+    warn: opts.warn,
+  };
+}
+
+/** Every chart any component may use: what `kindling charts lock` pins. */
+export function allChartSpecs(components: readonly AnyComponent[]): ChartSpec[] {
+  const byName = new Map<string, ChartSpec>();
+  for (const c of components) for (const spec of c.charts ?? []) byName.set(spec.name, spec);
+  return [...byName.values()].sort((a, b) => a.name.localeCompare(b.name));
+}

@@ -1,0 +1,112 @@
+import type { ResolvedEnvironment } from "../config/resolve.ts";
+import type { ChartSources } from "../helm/types.ts";
+import type { KubeObject } from "../model/k8s.ts";
+import { createValidator } from "../validate/index.ts";
+import { applicationFor, syncWaves } from "./argocd.ts";
+import { componentsToApps } from "./components-to-apps.ts";
+import { expandApps, type SourcedObject } from "./expand.ts";
+import { hashFiles } from "./hash.ts";
+import { toYaml } from "./serialize.ts";
+import { addCommonLabels, classify, fileNames, fillNamespace, missingNamespaces, objectKey } from "./transforms.ts";
+import type { ObjectIssue, RenderedApp, RenderedEnvironment, RenderedObject } from "./types.ts";
+import { ValidationError } from "./types.ts";
+
+export const NAMESPACES_APP = "namespaces";
+
+export interface RenderEnvironmentOptions {
+  /** Folder holding kindling.config.ts; Kustomize and file inputs are relative to it. */
+  root: string;
+  charts: ChartSources;
+  /** Path of the output folder inside the git repository, for Argo CD Applications. */
+  outPath: string;
+}
+
+/**
+ * Components → apps → objects → transforms → validation → YAML, all in
+ * memory. Nothing is written here, so a failure at any step leaves the
+ * previous output untouched. Throws ValidationError with every issue found.
+ */
+export async function renderEnvironment(env: ResolvedEnvironment, opts: RenderEnvironmentOptions): Promise<RenderedEnvironment> {
+  const apps = componentsToApps(env);
+  const expanded = await expandApps(apps, opts.root, opts.charts);
+
+  const crds = [...expanded.values()]
+    .flat()
+    .map((s) => s.object)
+    .filter((o) => classify(o) === "crd");
+  const validator = await createValidator(crds);
+  const scopeOf = validator.isClusterScoped.bind(validator);
+
+  const prepared = new Map<string, SourcedObject[]>();
+  for (const [app, items] of expanded) {
+    prepared.set(
+      app,
+      items.map((item) => ({ ...item, object: addCommonLabels(fillNamespace(item, scopeOf), app) })),
+    );
+  }
+  const generated = missingNamespaces([...prepared.values()].flat().map((s) => s.object));
+  const appList = apps.map((a) => ({ name: a.name, namespace: a.namespace, dependsOn: [...(a.dependsOn ?? [])] }));
+  if (generated.length > 0) {
+    prepared.set(
+      NAMESPACES_APP,
+      generated.map((object) => ({ object: addCommonLabels(object, NAMESPACES_APP), source: "generated namespace", defaultNamespace: "" })),
+    );
+    for (const a of appList) a.dependsOn.unshift(NAMESPACES_APP);
+    appList.unshift({ name: NAMESPACES_APP, namespace: "default", dependsOn: [] });
+  }
+
+  const issues: ObjectIssue[] = [];
+  const issue = (app: string, o: KubeObject, source: string, path: string, message: string) =>
+    issues.push({ env: env.env, app, kind: o.kind, name: o.metadata?.name, namespace: o.metadata?.namespace, source, path, message });
+
+  const seen = new Map<string, string>();
+  for (const [app, items] of prepared) {
+    for (const { object, source } of items) {
+      const key = objectKey(object);
+      const other = seen.get(key);
+      if (other) issue(app, object, source, "", `defined twice: also in app ${other}; each object must belong to one app`);
+      else seen.set(key, app);
+      for (const i of validator.validate(object)) issue(app, object, source, i.path, i.message);
+    }
+  }
+
+  let waves: Map<string, number>;
+  try {
+    waves = syncWaves(appList);
+  } catch (err) {
+    throw new ValidationError([
+      { env: env.env, app: "(apps)", kind: "App", name: "dependsOn", source: "components", path: "", message: (err as Error).message },
+    ]);
+  }
+
+  const renderedApps: RenderedApp[] = appList.map((a) => {
+    const items = prepared.get(a.name) ?? [];
+    const names = fileNames(items.map((i) => i.object));
+    const objects: RenderedObject[] = items.map((item, i) => ({
+      object: item.object,
+      class: classify(item.object),
+      source: item.source,
+      file: names[i] as string,
+      content: toYaml(item.object),
+    }));
+    objects.sort((x, y) => (x.file < y.file ? -1 : 1));
+    return { ...a, syncWave: waves.get(a.name) ?? 0, objects, hash: hashFiles(objects.map((o) => ({ file: o.file, content: o.content }))) };
+  });
+
+  const applications: RenderedObject[] = renderedApps.map((a) => {
+    const object = applicationFor({
+      app: a.name,
+      namespace: a.namespace,
+      env: env.env,
+      syncWave: a.syncWave,
+      repoURL: env.gitops.repoURL,
+      revision: env.gitops.revision,
+      outPath: opts.outPath,
+    });
+    for (const i of validator.validate(object)) issue("apps", object, "generated Application", i.path, i.message);
+    return { object, class: "object", source: "generated Application", file: `Application-${a.name}.yaml`, content: toYaml(object) };
+  });
+
+  if (issues.length > 0) throw new ValidationError(issues);
+  return { platform: env.platform, env: env.env, profile: env.profile, apps: renderedApps, applications };
+}

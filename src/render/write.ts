@@ -1,0 +1,96 @@
+import { existsSync } from "node:fs";
+import { mkdir, readdir, rename, rm, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import type { RenderedEnvironment } from "./types.ts";
+
+export const BUILD_INFO_FILE = "build.json";
+export const APPLICATIONS_DIR = "apps";
+
+/**
+ * What the bootstrap engine reads instead of re-deriving it: app order,
+ * hashes, object classes. No timestamps, so it is as deterministic as the YAML.
+ */
+export function buildInfo(env: RenderedEnvironment) {
+  return {
+    platform: env.platform,
+    env: env.env,
+    profile: env.profile,
+    apps: env.apps.map((a) => ({
+      name: a.name,
+      namespace: a.namespace,
+      dependsOn: a.dependsOn,
+      syncWave: a.syncWave,
+      hash: a.hash,
+      objects: a.objects.map((o) => ({
+        file: o.file,
+        class: o.class,
+        apiVersion: o.object.apiVersion,
+        kind: o.object.kind,
+        name: o.object.metadata.name,
+        ...(o.object.metadata.namespace ? { namespace: o.object.metadata.namespace } : {}),
+      })),
+    })),
+  };
+}
+
+/**
+ * Writes manifests-result/<env>/ so that a reader sees the old tree or the new
+ * one, never a mix: everything goes to a sibling temp folder first, then two
+ * renames swap it in. If the process dies between the two renames, the next
+ * build puts the old tree back before doing anything (recoverInterrupted).
+ */
+export async function writeEnvironment(outDir: string, env: RenderedEnvironment): Promise<string> {
+  await mkdir(outDir, { recursive: true });
+  await recoverInterrupted(outDir, env.env);
+  const target = join(outDir, env.env);
+  const staging = join(outDir, `.${env.env}.new-${process.pid}`);
+  const previous = join(outDir, `.${env.env}.old-${process.pid}`);
+  await rm(staging, { recursive: true, force: true });
+
+  const writes: Promise<void>[] = [];
+  for (const app of env.apps) {
+    const dir = join(staging, app.name);
+    await mkdir(dir, { recursive: true });
+    for (const o of app.objects) writes.push(writeFile(join(dir, o.file), o.content));
+  }
+  await mkdir(join(staging, APPLICATIONS_DIR), { recursive: true });
+  for (const a of env.applications) writes.push(writeFile(join(staging, APPLICATIONS_DIR, a.file), a.content));
+  writes.push(writeFile(join(staging, BUILD_INFO_FILE), `${JSON.stringify(buildInfo(env), null, 2)}\n`));
+  try {
+    await Promise.all(writes);
+  } catch (err) {
+    await rm(staging, { recursive: true, force: true });
+    throw err;
+  }
+
+  const hadPrevious = existsSync(target);
+  if (hadPrevious) await rename(target, previous);
+  await rename(staging, target);
+  if (hadPrevious) await rm(previous, { recursive: true, force: true });
+  return target;
+}
+
+/** Undoes a swap that was cut off between its two renames, and clears temp folders of dead builds. */
+export async function recoverInterrupted(outDir: string, env: string): Promise<void> {
+  const entries = existsSync(outDir) ? await readdir(outDir) : [];
+  const target = join(outDir, env);
+  for (const name of entries) {
+    const full = join(outDir, name);
+    if (name.startsWith(`.${env}.old-`)) {
+      if (!existsSync(target)) await rename(full, target);
+      else await rm(full, { recursive: true, force: true });
+    } else if (name.startsWith(`.${env}.new-`) && !isAlive(Number(name.split("-").pop()))) {
+      await rm(full, { recursive: true, force: true });
+    }
+  }
+}
+
+function isAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid === process.pid) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
