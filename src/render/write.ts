@@ -47,17 +47,18 @@ export async function writeEnvironment(outDir: string, env: RenderedEnvironment)
   const previous = join(outDir, `.${env.env}.old-${process.pid}`);
   await rm(staging, { recursive: true, force: true });
 
-  const writes: Promise<void>[] = [];
+  const files: [string, string][] = [];
   for (const app of env.apps) {
-    const dir = join(staging, app.name);
-    await mkdir(dir, { recursive: true });
-    for (const o of app.objects) writes.push(writeFile(join(dir, o.file), o.content));
+    for (const o of app.objects) files.push([join(staging, app.name, o.file), o.content]);
   }
-  await mkdir(join(staging, APPLICATIONS_DIR), { recursive: true });
-  for (const a of env.applications) writes.push(writeFile(join(staging, APPLICATIONS_DIR, a.file), a.content));
-  writes.push(writeFile(join(staging, BUILD_INFO_FILE), `${JSON.stringify(buildInfo(env), null, 2)}\n`));
+  for (const a of env.applications) files.push([join(staging, APPLICATIONS_DIR, a.file), a.content]);
+  files.push([join(staging, BUILD_INFO_FILE), `${JSON.stringify(buildInfo(env), null, 2)}\n`]);
   try {
-    await Promise.all(writes);
+    for (const dir of new Set([...env.apps.map((a) => a.name), APPLICATIONS_DIR])) await mkdir(join(staging, dir), { recursive: true });
+    // allSettled, not all: the temp folder may only be removed once no write is still running into it.
+    const results = await Promise.allSettled(files.map(([path, content]) => writeFile(path, content)));
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
+    if (failed) throw failed.reason;
   } catch (err) {
     await rm(staging, { recursive: true, force: true });
     throw err;
