@@ -30,11 +30,11 @@ export async function renderEnvironment(env: ResolvedEnvironment, opts: RenderEn
   const apps = componentsToApps(env);
   const expanded = await expandApps(apps, opts.root, opts.charts);
 
-  const crds = [...expanded.values()]
-    .flat()
-    .map((s) => s.object)
-    .filter((o) => classify(o) === "crd");
-  const validator = await createValidator(crds);
+  // The validator loads the schema of every kind present up front (and the
+  // CRDs among them), so validate() below runs synchronously. Generated
+  // Namespaces and Applications are added later: load their schemas too.
+  const everything = [...expanded.values()].flat().map((s) => s.object);
+  const validator = await createValidator([...everything, ...SCHEMA_PRELOAD]);
   const scopeOf = validator.isClusterScoped.bind(validator);
 
   const prepared = new Map<string, SourcedObject[]>();
@@ -110,3 +110,9 @@ export async function renderEnvironment(env: ResolvedEnvironment, opts: RenderEn
   if (issues.length > 0) throw new ValidationError(issues);
   return { platform: env.platform, env: env.env, profile: env.profile, apps: renderedApps, applications };
 }
+
+/** Kinds the pipeline generates itself, so their schemas are loaded with the rest. */
+const SCHEMA_PRELOAD = [
+  { apiVersion: "v1", kind: "Namespace", metadata: { name: "preload" } },
+  { apiVersion: "argoproj.io/v1alpha1", kind: "Application", metadata: { name: "preload" } },
+];
