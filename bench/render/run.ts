@@ -33,7 +33,10 @@ function wholeProcess(): number[] {
   // One warm-up run fills the tsx transform cache and the helm render cache.
   for (let i = 0; i <= runs; i++) {
     const t = performance.now();
-    const r = spawnSync(process.execPath, [join(root, "bin/kindling.mjs"), "build", "--env", env, "--out", out], { cwd: root, encoding: "utf8" });
+    const r = spawnSync(process.execPath, [join(root, "bin/kindling.mjs"), "build", "--env", env, "--out", out], {
+      cwd: root,
+      encoding: "utf8",
+    });
     const ms = performance.now() - t;
     if (r.status !== 0) throw new Error(`kindling build failed:\n${r.stderr}`);
     if (i > 0) times.push(ms);
@@ -61,5 +64,9 @@ console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${(total
 console.log(`environment ${env}: ${e?.apps.length} apps, ${objects} objects; ${runs} runs each after one warm-up\n`);
 console.log("| measurement | median | min | max | target |");
 console.log("|---|---|---|---|---|");
-console.log(`| whole process \`kindling build --env ${env}\` | ${fmt(median(whole))} | ${fmt(Math.min(...whole))} | ${fmt(Math.max(...whole))} | < 1500 ms |`);
-console.log(`| in-process re-render (config re-imported) | ${fmt(median(again))} | ${fmt(Math.min(...again))} | ${fmt(Math.max(...again))} | < 300 ms |`);
+console.log(
+  `| whole process \`kindling build --env ${env}\` | ${fmt(median(whole))} | ${fmt(Math.min(...whole))} | ${fmt(Math.max(...whole))} | < 1500 ms |`,
+);
+console.log(
+  `| in-process re-render (config re-imported) | ${fmt(median(again))} | ${fmt(Math.min(...again))} | ${fmt(Math.max(...again))} | < 300 ms |`,
+);

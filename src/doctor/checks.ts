@@ -1,4 +1,5 @@
 import { execFile } from "node:child_process";
+import { runHelm } from "../helm/runner.ts";
 import { locateTool } from "../tools/locate.ts";
 
 export interface ToolRequirement {
@@ -99,6 +100,9 @@ export function compareVersions(a: string, b: string): number {
 }
 
 function run(file: string, args: string[]): Promise<{ ok: boolean; out: string }> {
+  // helm is only ever started by the helm runner (one place decides its binary and environment).
+  if (file.endsWith("/helm"))
+    return runHelm(args, { chart: "(doctor)", timeoutMs: 10_000 }).then((r) => ({ ok: r.code === 0, out: r.stdout + r.stderr }));
   return new Promise((resolve) => {
     execFile(file, args, { timeout: 10_000 }, (err, stdout, stderr) => resolve({ ok: !err, out: `${stdout}${stderr}` }));
   });

@@ -1,6 +1,6 @@
 import { resolve } from "node:path";
 import type { App } from "../components/types.ts";
-import { renderChart } from "../helm/index.ts";
+import { describeOrigin, originOf, renderChart } from "../helm/index.ts";
 import type { ChartSources } from "../helm/types.ts";
 import { readYamlFiles, renderKustomization } from "../kustomize/index.ts";
 import type { KubeObject } from "../model/k8s.ts";
@@ -37,17 +37,17 @@ export async function expandApps(apps: App[], root: string, charts: ChartSources
           );
           return objects.map((object) => ({
             object,
-            source: `chart ${input.chart.name} ${input.chart.version}`,
+            source: sourceOf(object, `chart ${input.chart.name} ${input.chart.version}`),
             defaultNamespace: namespace,
           }));
         }),
         ...(app.kustomize ?? []).map(async (dir) => {
           const objects = await renderKustomization(resolve(root, dir));
-          return objects.map((object) => ({ object, source: `kustomize ${dir}`, defaultNamespace: app.namespace }));
+          return objects.map((object) => ({ object, source: sourceOf(object, `kustomize ${dir}`), defaultNamespace: app.namespace }));
         }),
         app.files?.length
           ? readYamlFiles(app.files.map((f) => resolve(root, f))).then((objects) =>
-              objects.map((object) => ({ object, source: `files of app ${app.name}`, defaultNamespace: app.namespace })),
+              objects.map((object) => ({ object, source: sourceOf(object, `files of app ${app.name}`), defaultNamespace: app.namespace })),
             )
           : Promise.resolve([]),
       ]);
@@ -55,4 +55,10 @@ export async function expandApps(apps: App[], root: string, charts: ChartSources
     }),
   );
   return new Map(perApp);
+}
+
+/** "chart traefik, traefik/templates/deployment.yaml" when the input knows the template or file. */
+function sourceOf(object: KubeObject, fallback: string): string {
+  const origin = originOf(object);
+  return origin ? describeOrigin(origin) : fallback;
 }

@@ -100,7 +100,9 @@ describe("resolveEnvironment", () => {
   });
 
   it("checks nested options and quantities", () => {
-    const err = issuesOf(withEnv({ profile: "dev-fast", components: { postgresql: { resources: { memoryLimit: "lots" }, databases: { "Bad-Name": {} } } } }));
+    const err = issuesOf(
+      withEnv({ profile: "dev-fast", components: { postgresql: { resources: { memoryLimit: "lots" }, databases: { "Bad-Name": {} } } } }),
+    );
     assert.deepEqual(
       err.issues.map((i) => i.path),
       ["environments.local.components.postgresql.resources.memoryLimit", "environments.local.components.postgresql.databases.Bad-Name"],
@@ -108,7 +110,9 @@ describe("resolveEnvironment", () => {
   });
 
   it("lets an environment turn a component off", () => {
-    const env = resolveEnvironment(withEnv({ profile: "dev-fast", components: { postgresql: { enabled: false } } }), "local", { file: "k.ts" });
+    const env = resolveEnvironment(withEnv({ profile: "dev-fast", components: { postgresql: { enabled: false } } }), "local", {
+      file: "k.ts",
+    });
     assert.deepEqual(
       env.components.map((c) => c.component.name),
       ["traefik"],
