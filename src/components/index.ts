@@ -1,4 +1,8 @@
+import { garage } from "./garage.ts";
+import { grafana } from "./grafana.ts";
+import { loki } from "./loki.ts";
 import { postgresql } from "./postgresql.ts";
+import { tempo } from "./tempo.ts";
 import { traefik } from "./traefik.ts";
 
 /**
@@ -9,4 +13,8 @@ import { traefik } from "./traefik.ts";
 export const components = {
   traefik,
   postgresql,
+  garage,
+  loki,
+  tempo,
+  grafana,
 } as const;

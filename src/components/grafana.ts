@@ -1,0 +1,181 @@
+import { createHash } from "node:crypto";
+import { stringify } from "yaml";
+import * as s from "../config/schema.ts";
+import type { KubeObject } from "../model/k8s.ts";
+import { DASHBOARDS_DIR, dashboardFiles, dashboardsProvisioning } from "./lib/grafana-dashboards/index.ts";
+import { datasourcesProvisioning } from "./lib/grafana-datasources.ts";
+import { LOKI_PORTS } from "./lib/loki-config.ts";
+import { TEMPO_PORTS } from "./lib/tempo-config.ts";
+import {
+  appLabels,
+  type Resources,
+  resources,
+  resourcesSchema,
+  restrictedContainerSecurity,
+  restrictedPodSecurity,
+} from "./lib/workload.ts";
+import { defineComponent, type RenderContext } from "./types.ts";
+
+export interface GrafanaOptions {
+  /** Namespace of the observability stack. @default "observability" */
+  namespace: string;
+  /** The official Grafana image, pinned. @default "docker.io/grafana/grafana:12.3.1" */
+  image: string;
+  /** NodePort of the UI, mapped to the host by Kind. @default 30300 */
+  nodePort: number;
+  /**
+   * Secret with "admin-user" and "admin-password", used in every environment
+   * but local (where the login is admin/admin). Delivered by the secrets layer
+   * (SOPS + age); never rendered. @default "grafana-admin"
+   */
+  adminSecret: string;
+  /** CPU and memory. @default 50m/128Mi requested, 500m/256Mi limit locally; 100m/256Mi, 1/512Mi elsewhere */
+  resources: Resources;
+}
+
+const NAME = "grafana";
+const PORT = 3000;
+
+export const grafana = defineComponent<GrafanaOptions>({
+  name: NAME,
+  description: "Grafana with Prometheus, Loki and Tempo datasources linked together, and the platform dashboards",
+  profiles: ["dev-fast", "cilium", "full"],
+  options: s.object({
+    namespace: s.string({ pattern: /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, patternHint: "a namespace name" }),
+    image: s.string({ minLength: 1 }),
+    nodePort: s.nodePort({ doc: "NodePort of the Grafana UI" }),
+    adminSecret: s.string({ pattern: /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, patternHint: "a Secret name" }),
+    resources: resourcesSchema,
+  }),
+  defaults: ({ env }) => ({
+    namespace: "observability",
+    image: "docker.io/grafana/grafana:12.3.1",
+    nodePort: 30300,
+    adminSecret: "grafana-admin",
+    resources:
+      env === "local"
+        ? { cpuRequest: "50m", memoryRequest: "128Mi", cpuLimit: "500m", memoryLimit: "256Mi" }
+        : { cpuRequest: "100m", memoryRequest: "256Mi", cpuLimit: "1", memoryLimit: "512Mi" },
+  }),
+  nodePorts: (o) => [{ port: o.nodePort, option: "nodePort" }],
+  render: (ctx, o) => {
+    const datasources = stringify(datasourcesProvisioning(datasourceUrls(ctx)));
+    const provider = stringify(dashboardsProvisioning());
+    const dashboards = dashboardFiles();
+    // Datasources are read at start only: a change must roll the pod.
+    const hash = createHash("sha256").update(datasources).update(provider).update(JSON.stringify(dashboards)).digest("hex").slice(0, 16);
+    return [
+      {
+        name: NAME,
+        namespace: o.namespace,
+        objects: [
+          configMap(`${NAME}-datasources`, { "datasources.yaml": datasources }),
+          configMap(`${NAME}-dashboard-provider`, { "kindling.yaml": provider }),
+          configMap(`${NAME}-dashboards`, dashboards),
+          service(o),
+          deployment(o, ctx.env, hash),
+        ],
+      },
+    ];
+  },
+});
+
+/** In-cluster URLs of the datasources, from the other components' options when they are present. */
+function datasourceUrls(ctx: RenderContext) {
+  const nsOf = (c: string) => (ctx.has(c) ? ctx.optionsOf<{ namespace?: string }>(c).namespace : undefined) ?? "observability";
+  const prom = ctx.has("prometheus") ? ctx.optionsOf<{ port?: number }>("prometheus") : {};
+  return {
+    prometheus: `http://prometheus.${nsOf("prometheus")}.svc:${prom.port ?? 9090}`,
+    loki: ctx.has("loki") ? `http://loki.${nsOf("loki")}.svc:${LOKI_PORTS.http}` : undefined,
+    tempo: ctx.has("tempo") ? `http://tempo.${nsOf("tempo")}.svc:${TEMPO_PORTS.http}` : undefined,
+  };
+}
+
+const labels = appLabels(NAME, "dashboards");
+
+function configMap(name: string, data: Record<string, string>): KubeObject {
+  return { apiVersion: "v1", kind: "ConfigMap", metadata: { name, labels }, data };
+}
+
+function service(o: GrafanaOptions): KubeObject {
+  return {
+    apiVersion: "v1",
+    kind: "Service",
+    metadata: { name: NAME, labels },
+    spec: { type: "NodePort", selector: labels, ports: [{ name: "http", port: PORT, targetPort: "http", nodePort: o.nodePort }] },
+  };
+}
+
+/** admin/admin is written literally only for the local environment; everywhere else it comes from a Secret. */
+function adminEnv(o: GrafanaOptions, env: string) {
+  if (env === "local") {
+    return [
+      { name: "GF_SECURITY_ADMIN_USER", value: "admin" },
+      { name: "GF_SECURITY_ADMIN_PASSWORD", value: "admin" },
+    ];
+  }
+  const ref = (key: string) => ({ secretKeyRef: { name: o.adminSecret, key } });
+  return [
+    { name: "GF_SECURITY_ADMIN_USER", valueFrom: ref("admin-user") },
+    { name: "GF_SECURITY_ADMIN_PASSWORD", valueFrom: ref("admin-password") },
+  ];
+}
+
+function deployment(o: GrafanaOptions, env: string, configHash: string): KubeObject {
+  return {
+    apiVersion: "apps/v1",
+    kind: "Deployment",
+    metadata: { name: NAME, labels },
+    spec: {
+      // State is SQLite on an emptyDir: everything that matters is provisioned, so one replica, recreated.
+      replicas: 1,
+      strategy: { type: "Recreate" },
+      selector: { matchLabels: labels },
+      template: {
+        metadata: { labels, annotations: { "kindling.dev/config-hash": configHash } },
+        spec: {
+          // uid 472 is the grafana user of the official image.
+          securityContext: restrictedPodSecurity(472),
+          automountServiceAccountToken: false,
+          containers: [
+            {
+              name: "grafana",
+              image: o.image,
+              ports: [{ name: "http", containerPort: PORT }],
+              env: [
+                ...adminEnv(o, env),
+                { name: "GF_USERS_ALLOW_SIGN_UP", value: "false" },
+                { name: "GF_AUTH_ANONYMOUS_ENABLED", value: "false" },
+                // No calls home and no plugin downloads at start: the cluster may be offline.
+                { name: "GF_ANALYTICS_REPORTING_ENABLED", value: "false" },
+                { name: "GF_ANALYTICS_CHECK_FOR_UPDATES", value: "false" },
+                { name: "GF_ANALYTICS_CHECK_FOR_PLUGIN_UPDATES", value: "false" },
+                { name: "GF_PLUGINS_PREINSTALL_DISABLED", value: "true" },
+                { name: "GF_LOG_MODE", value: "console" },
+                { name: "GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH", value: `${DASHBOARDS_DIR}/platform-overview.json` },
+              ],
+              resources: resources(o.resources),
+              securityContext: restrictedContainerSecurity(),
+              readinessProbe: { httpGet: { path: "/api/health", port: "http" }, periodSeconds: 10 },
+              livenessProbe: { httpGet: { path: "/api/health", port: "http" }, initialDelaySeconds: 60, periodSeconds: 20 },
+              volumeMounts: [
+                { name: "data", mountPath: "/var/lib/grafana" },
+                { name: "tmp", mountPath: "/tmp" },
+                { name: "datasources", mountPath: "/etc/grafana/provisioning/datasources", readOnly: true },
+                { name: "dashboard-provider", mountPath: "/etc/grafana/provisioning/dashboards", readOnly: true },
+                { name: "dashboards", mountPath: DASHBOARDS_DIR, readOnly: true },
+              ],
+            },
+          ],
+          volumes: [
+            { name: "data", emptyDir: {} },
+            { name: "tmp", emptyDir: {} },
+            { name: "datasources", configMap: { name: `${NAME}-datasources` } },
+            { name: "dashboard-provider", configMap: { name: `${NAME}-dashboard-provider` } },
+            { name: "dashboards", configMap: { name: `${NAME}-dashboards` } },
+          ],
+        },
+      },
+    },
+  };
+}

@@ -1,0 +1,173 @@
+import { stringify } from "yaml";
+import * as s from "../config/schema.ts";
+import type { KubeObject } from "../model/k8s.ts";
+import { GARAGE_CLIENTS, garageS3 } from "./garage.ts";
+import { LOKI_DATA_DIR, LOKI_PORTS, lokiConfig } from "./lib/loki-config.ts";
+import {
+  appLabels,
+  type Resources,
+  resources,
+  resourcesSchema,
+  restrictedContainerSecurity,
+  restrictedPodSecurity,
+} from "./lib/workload.ts";
+import { defineComponent } from "./types.ts";
+
+export interface LokiOptions {
+  /** Namespace of the observability stack. @default "observability" */
+  namespace: string;
+  /** Loki image (AGPL; the upstream image as published). @default "docker.io/grafana/loki:3.5.3" */
+  image: string;
+  /** How long logs are kept. @default "72h" locally, "168h" in staging, "720h" in prod */
+  retention: string;
+  /** Per-tenant ingestion rate in MB/s, and burst. @default 4 and 8 locally, 16 and 32 elsewhere */
+  ingestionRateMb: number;
+  ingestionBurstMb: number;
+  /** OTLP resource attributes that become stream labels (the rest is structured metadata). */
+  otlpIndexLabels: string[];
+  /** Local volume: WAL, index cache, compactor work (and everything when Garage is absent). @default "2Gi" locally, "10Gi" elsewhere */
+  storage: string;
+  storageClass?: string;
+  /** CPU and memory. @default 100m/192Mi requested, 1/512Mi limit locally; 250m/512Mi, 2/1Gi elsewhere */
+  resources: Resources;
+}
+
+const NAME = "loki";
+
+export const loki = defineComponent<LokiOptions>({
+  name: NAME,
+  description: "Loki (monolithic), logs over OTLP HTTP, chunks and rules in Garage S3",
+  profiles: ["dev-fast", "cilium", "full"],
+  options: s.object({
+    namespace: s.string({ pattern: /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, patternHint: "a namespace name" }),
+    image: s.string({ minLength: 1 }),
+    retention: s.string({ pattern: /^[0-9]+[hd]$/, patternHint: 'a duration in hours or days, e.g. "168h"' }),
+    ingestionRateMb: s.int({ min: 1, max: 1024 }),
+    ingestionBurstMb: s.int({ min: 1, max: 2048 }),
+    otlpIndexLabels: s.array(s.string({ minLength: 1 })),
+    storage: s.quantity(),
+    storageClass: s.optional(s.string({ minLength: 1 })),
+    resources: resourcesSchema,
+  }),
+  defaults: ({ env }) => ({
+    namespace: "observability",
+    image: "docker.io/grafana/loki:3.5.3",
+    retention: env === "local" ? "72h" : env === "prod" ? "720h" : "168h",
+    ingestionRateMb: env === "local" ? 4 : 16,
+    ingestionBurstMb: env === "local" ? 8 : 32,
+    // Loki's own default list, minus the high-cardinality pod and instance ids.
+    otlpIndexLabels: [
+      "service.name",
+      "service.namespace",
+      "deployment.environment.name",
+      "k8s.namespace.name",
+      "k8s.deployment.name",
+      "k8s.statefulset.name",
+      "k8s.daemonset.name",
+      "k8s.container.name",
+    ],
+    storage: env === "local" ? "2Gi" : "10Gi",
+    resources:
+      env === "local"
+        ? { cpuRequest: "100m", memoryRequest: "192Mi", cpuLimit: "1", memoryLimit: "512Mi" }
+        : { cpuRequest: "250m", memoryRequest: "512Mi", cpuLimit: "2", memoryLimit: "1Gi" },
+  }),
+  render: (ctx, o) => {
+    const s3 = garageS3(ctx, NAME);
+    const config = lokiConfig({
+      s3: s3 && { hostPort: s3.hostPort, region: s3.region, chunksBucket: s3.buckets[0] as string, rulerBucket: s3.buckets[1] as string },
+      retention: o.retention,
+      ingestionRateMb: o.ingestionRateMb,
+      ingestionBurstMb: o.ingestionBurstMb,
+      otlpIndexLabels: o.otlpIndexLabels,
+    });
+    return [
+      {
+        name: NAME,
+        namespace: o.namespace,
+        // Garage's bootstrap Job writes the S3 credentials Loki starts with.
+        dependsOn: s3 ? ["garage"] : [],
+        objects: [
+          { apiVersion: "v1", kind: "ConfigMap", metadata: { name: `${NAME}-config`, labels }, data: { "loki.yaml": stringify(config) } },
+          service(`${NAME}-headless`, true),
+          service(NAME, false),
+          statefulSet(o, s3 ? GARAGE_CLIENTS.loki.secret : undefined),
+        ],
+      },
+    ];
+  },
+});
+
+const labels = appLabels(NAME, "logs");
+
+function service(name: string, headless: boolean): KubeObject {
+  return {
+    apiVersion: "v1",
+    kind: "Service",
+    metadata: { name, labels },
+    spec: {
+      ...(headless ? { clusterIP: "None" } : { type: "ClusterIP" }),
+      selector: labels,
+      ports: [
+        { name: "http", port: LOKI_PORTS.http, targetPort: "http" },
+        { name: "grpc", port: LOKI_PORTS.grpc, targetPort: "grpc" },
+      ],
+    },
+  };
+}
+
+function statefulSet(o: LokiOptions, credentials: string | undefined): KubeObject {
+  return {
+    apiVersion: "apps/v1",
+    kind: "StatefulSet",
+    metadata: { name: NAME, labels },
+    spec: {
+      serviceName: `${NAME}-headless`,
+      replicas: 1,
+      selector: { matchLabels: labels },
+      template: {
+        metadata: { labels },
+        spec: {
+          // uid 10001 is the loki user of the upstream image.
+          securityContext: restrictedPodSecurity(10001),
+          automountServiceAccountToken: false,
+          containers: [
+            {
+              name: "loki",
+              image: o.image,
+              args: ["-config.file=/etc/loki/loki.yaml", "-config.expand-env=true", "-target=all"],
+              ports: [
+                { name: "http", containerPort: LOKI_PORTS.http },
+                { name: "grpc", containerPort: LOKI_PORTS.grpc },
+              ],
+              ...(credentials ? { envFrom: [{ secretRef: { name: credentials } }] } : {}),
+              resources: resources(o.resources),
+              securityContext: restrictedContainerSecurity(),
+              readinessProbe: { httpGet: { path: "/ready", port: "http" }, initialDelaySeconds: 15, periodSeconds: 10 },
+              livenessProbe: { tcpSocket: { port: "http" }, initialDelaySeconds: 30, periodSeconds: 20 },
+              volumeMounts: [
+                { name: "config", mountPath: "/etc/loki", readOnly: true },
+                { name: "data", mountPath: LOKI_DATA_DIR },
+                { name: "tmp", mountPath: "/tmp" },
+              ],
+            },
+          ],
+          volumes: [
+            { name: "config", configMap: { name: `${NAME}-config` } },
+            { name: "tmp", emptyDir: {} },
+          ],
+        },
+      },
+      volumeClaimTemplates: [
+        {
+          metadata: { name: "data" },
+          spec: {
+            accessModes: ["ReadWriteOnce"],
+            ...(o.storageClass ? { storageClassName: o.storageClass } : {}),
+            resources: { requests: { storage: o.storage } },
+          },
+        },
+      ],
+    },
+  };
+}
