@@ -48,6 +48,12 @@ export interface NodePortClaim {
 export interface RenderContext {
   env: string;
   profile: ProfileName;
+  /**
+   * Where Argo CD reads this environment's rendered manifests: the
+   * environment's gitops repository and revision, and `path`, the folder
+   * manifests-result/<env> inside that repository.
+   */
+  gitops: { repoURL: string; revision: string; path: string };
   /** True when the named component is present in this environment. */
   has(component: string): boolean;
   /** Resolved options of another present component (to wire components together). */

@@ -3,13 +3,15 @@ import type { ResolvedEnvironment } from "../config/resolve.ts";
 
 /**
  * Runs every present component's pure render function. The only stage that
- * calls component code; it does no I/O itself either.
+ * calls component code; it does no I/O itself either. `outPath` is the path
+ * of manifests-result/ inside the git repository (for Argo CD).
  */
-export function componentsToApps(env: ResolvedEnvironment): App[] {
+export function componentsToApps(env: ResolvedEnvironment, outPath = "manifests-result"): App[] {
   const present = new Map(env.components.map((c) => [c.component.name, c.options]));
   const ctx: RenderContext = {
     env: env.env,
     profile: env.profile,
+    gitops: { repoURL: env.gitops.repoURL, revision: env.gitops.revision, path: `${outPath}/${env.env}` },
     has: (name) => present.has(name),
     optionsOf: <O>(name: string): O => {
       if (!present.has(name)) {

@@ -27,7 +27,7 @@ export interface RenderEnvironmentOptions {
  * previous output untouched. Throws ValidationError with every issue found.
  */
 export async function renderEnvironment(env: ResolvedEnvironment, opts: RenderEnvironmentOptions): Promise<RenderedEnvironment> {
-  const apps = componentsToApps(env);
+  const apps = componentsToApps(env, opts.outPath);
   const expanded = await expandApps(apps, opts.root, opts.charts);
 
   // The validator loads the schema of every kind present up front (and the
