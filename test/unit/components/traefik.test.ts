@@ -162,7 +162,7 @@ describe("traefik render", () => {
 
   it("chains CORS before rate limit before auth", () => {
     const chain = (name: string) =>
-      (spec(byKindName(routes?.objects, "Middleware", name)).chain?.middlewares as { name: string }[]).map((m) => m.name);
+      (spec(byKindName(routes?.objects, "Middleware", name)).chain?.middlewares as { name: string }[] | undefined)?.map((m) => m.name);
     assert.deepEqual(chain(MIDDLEWARES.public), [MIDDLEWARES.securityHeaders, MIDDLEWARES.cors, MIDDLEWARES.rateLimit]);
     assert.deepEqual(chain(MIDDLEWARES.protected), [
       MIDDLEWARES.securityHeaders,
