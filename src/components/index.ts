@@ -1,7 +1,10 @@
+import { alertmanager } from "./alertmanager.ts";
 import { garage } from "./garage.ts";
 import { grafana } from "./grafana.ts";
 import { loki } from "./loki.ts";
+import { otelCollector } from "./otel-collector.ts";
 import { postgresql } from "./postgresql.ts";
+import { prometheus } from "./prometheus.ts";
 import { tempo } from "./tempo.ts";
 import { traefik } from "./traefik.ts";
 
@@ -17,4 +20,7 @@ export const components = {
   loki,
   tempo,
   grafana,
+  prometheus,
+  alertmanager,
+  "otel-collector": otelCollector,
 } as const;

@@ -1,0 +1,205 @@
+import { createHash } from "node:crypto";
+import { stringify } from "yaml";
+import * as s from "../config/schema.ts";
+import type { KubeObject } from "../model/k8s.ts";
+import {
+  ALERTMANAGER_CLUSTER_PORT,
+  ALERTMANAGER_HEADLESS,
+  ALERTMANAGER_PORT,
+  type AlertmanagerConfigInput,
+  alertmanagerConfig,
+} from "./lib/alertmanager-config.ts";
+import {
+  appLabels,
+  type Resources,
+  resources,
+  resourcesSchema,
+  restrictedContainerSecurity,
+  restrictedPodSecurity,
+} from "./lib/workload.ts";
+import { defineComponent } from "./types.ts";
+
+export interface AlertmanagerOptions {
+  /** Namespace of the observability stack. @default "observability" */
+  namespace: string;
+  /** The official image, pinned by tag. @default "quay.io/prometheus/alertmanager:v0.35.0" */
+  image: string;
+  /** Replicas; more than one form a gossip cluster that deduplicates notifications. @default 1 locally, 2 elsewhere */
+  replicas: number;
+  /** CPU and memory. @default 20m/64Mi requested, 200m/128Mi limit */
+  resources: Resources;
+  /** Volume for silences and the notification log. @default "1Gi" */
+  storage: string;
+  /** Storage class of the volume; unset uses the cluster default. */
+  storageClass?: string;
+  /** NodePort of the web UI and API, mapped to the host by Kind. @default 30093 */
+  nodePort: number;
+  /** Routing timings. @default 30s / 5m, repeat every 12h locally and 4h elsewhere */
+  route: Pick<AlertmanagerConfigInput, "groupWait" | "groupInterval" | "repeatInterval">;
+  /** Webhook that receives notifications (Slack/Teams bridges, on-call tools). Unset: alerts are only visible in the UI. */
+  webhookUrl?: string;
+}
+
+const NAME = "alertmanager";
+const CONFIG_FILE = "alertmanager.yml";
+const duration = s.string({ pattern: /^[0-9]+(ms|s|m|h|d|w|y)$/, patternHint: 'a duration such as "30s" or "4h"' });
+
+const options: s.ObjectSchema<AlertmanagerOptions> = s.object({
+  namespace: s.string({ pattern: /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, patternHint: "a namespace name" }),
+  image: s.string({ minLength: 1 }),
+  replicas: s.int({ min: 1, max: 5 }),
+  resources: resourcesSchema,
+  storage: s.quantity(),
+  storageClass: s.optional(s.string({ minLength: 1 })),
+  nodePort: s.nodePort({ doc: "NodePort of the web UI and API" }),
+  route: s.object({ groupWait: duration, groupInterval: duration, repeatInterval: duration }),
+  webhookUrl: s.optional(s.string({ pattern: /^https?:\/\/\S+$/, patternHint: "an http(s) URL" })),
+});
+
+export const alertmanager = defineComponent<AlertmanagerOptions>({
+  name: NAME,
+  description: "Alertmanager: routes the platform's alerts, UI and API on a NodePort",
+  profiles: ["dev-fast", "cilium", "full"],
+  options,
+  defaults: ({ env }) => ({
+    namespace: "observability",
+    image: "quay.io/prometheus/alertmanager:v0.35.0",
+    replicas: env === "local" ? 1 : 2,
+    resources: { cpuRequest: "20m", memoryRequest: "64Mi", cpuLimit: "200m", memoryLimit: "128Mi" },
+    storage: "1Gi",
+    nodePort: 30093,
+    route: { groupWait: "30s", groupInterval: "5m", repeatInterval: env === "local" ? "12h" : "4h" },
+  }),
+  nodePorts: (o) => [{ port: o.nodePort, option: "nodePort" }],
+  render: (_ctx, o) => {
+    const config = alertmanagerYaml(o);
+    return [
+      {
+        name: NAME,
+        namespace: o.namespace,
+        objects: [
+          { apiVersion: "v1", kind: "ConfigMap", metadata: { name: NAME, labels }, data: { [CONFIG_FILE]: config } },
+          statefulSet(o, config),
+          service(o),
+          headlessService(),
+        ],
+      },
+    ];
+  },
+});
+
+/** alertmanager.yml as text: what the ConfigMap holds and what the tests give amtool. */
+export function alertmanagerYaml(o: AlertmanagerOptions): string {
+  return stringify(alertmanagerConfig({ ...o.route, ...(o.webhookUrl ? { webhookUrl: o.webhookUrl } : {}) }), { lineWidth: 0 });
+}
+
+const labels = appLabels(NAME, "alerting");
+
+function clusterArgs(o: AlertmanagerOptions): string[] {
+  // One replica: no gossip at all (an empty listen address turns clustering off).
+  if (o.replicas === 1) return ["--cluster.listen-address="];
+  const peers = Array.from(
+    { length: o.replicas },
+    (_, i) => `--cluster.peer=${NAME}-${i}.${ALERTMANAGER_HEADLESS}.${o.namespace}.svc:${ALERTMANAGER_CLUSTER_PORT}`,
+  );
+  return [
+    `--cluster.listen-address=0.0.0.0:${ALERTMANAGER_CLUSTER_PORT}`,
+    `--cluster.advertise-address=$(POD_IP):${ALERTMANAGER_CLUSTER_PORT}`,
+    ...peers,
+  ];
+}
+
+function statefulSet(o: AlertmanagerOptions, config: string): KubeObject {
+  const probe = (path: string) => ({ httpGet: { path, port: "http" } });
+  return {
+    apiVersion: "apps/v1",
+    kind: "StatefulSet",
+    metadata: { name: NAME, labels },
+    spec: {
+      serviceName: ALERTMANAGER_HEADLESS,
+      replicas: o.replicas,
+      // Peers must resolve each other before they are ready, so all start at once.
+      podManagementPolicy: "Parallel",
+      selector: { matchLabels: labels },
+      template: {
+        metadata: {
+          labels,
+          annotations: {
+            "kindling.dev/config-hash": createHash("sha256").update(config).digest("hex").slice(0, 16),
+            "prometheus.io/scrape": "true",
+            "prometheus.io/port": String(ALERTMANAGER_PORT),
+          },
+        },
+        spec: {
+          // The image's user is nobody.
+          securityContext: restrictedPodSecurity(65534),
+          automountServiceAccountToken: false,
+          containers: [
+            {
+              name: "alertmanager",
+              image: o.image,
+              args: [`--config.file=/etc/alertmanager/${CONFIG_FILE}`, "--storage.path=/alertmanager", ...clusterArgs(o)],
+              env: [{ name: "POD_IP", valueFrom: { fieldRef: { fieldPath: "status.podIP" } } }],
+              ports: [
+                { name: "http", containerPort: ALERTMANAGER_PORT, protocol: "TCP" },
+                { name: "cluster-tcp", containerPort: ALERTMANAGER_CLUSTER_PORT, protocol: "TCP" },
+                { name: "cluster-udp", containerPort: ALERTMANAGER_CLUSTER_PORT, protocol: "UDP" },
+              ],
+              resources: resources(o.resources),
+              securityContext: restrictedContainerSecurity(),
+              readinessProbe: { ...probe("/-/ready"), periodSeconds: 5 },
+              livenessProbe: { ...probe("/-/healthy"), initialDelaySeconds: 10, periodSeconds: 15 },
+              volumeMounts: [
+                { name: "config", mountPath: "/etc/alertmanager", readOnly: true },
+                { name: "data", mountPath: "/alertmanager" },
+              ],
+            },
+          ],
+          volumes: [{ name: "config", configMap: { name: NAME } }],
+        },
+      },
+      volumeClaimTemplates: [
+        {
+          metadata: { name: "data" },
+          spec: {
+            accessModes: ["ReadWriteOnce"],
+            ...(o.storageClass ? { storageClassName: o.storageClass } : {}),
+            resources: { requests: { storage: o.storage } },
+          },
+        },
+      ],
+    },
+  };
+}
+
+function service(o: AlertmanagerOptions): KubeObject {
+  return {
+    apiVersion: "v1",
+    kind: "Service",
+    metadata: { name: NAME, labels },
+    spec: {
+      type: "NodePort",
+      selector: labels,
+      ports: [{ name: "http", port: ALERTMANAGER_PORT, targetPort: "http", nodePort: o.nodePort, protocol: "TCP" }],
+    },
+  };
+}
+
+function headlessService(): KubeObject {
+  return {
+    apiVersion: "v1",
+    kind: "Service",
+    metadata: { name: ALERTMANAGER_HEADLESS, labels },
+    spec: {
+      clusterIP: "None",
+      // Peers must find each other while still starting up.
+      publishNotReadyAddresses: true,
+      selector: labels,
+      ports: [
+        { name: "http", port: ALERTMANAGER_PORT, targetPort: "http", protocol: "TCP" },
+        { name: "cluster-tcp", port: ALERTMANAGER_CLUSTER_PORT, targetPort: "cluster-tcp", protocol: "TCP" },
+        { name: "cluster-udp", port: ALERTMANAGER_CLUSTER_PORT, targetPort: "cluster-udp", protocol: "UDP" },
+      ],
+    },
+  };
+}

@@ -1,0 +1,213 @@
+import { createHash } from "node:crypto";
+import { stringify } from "yaml";
+import * as s from "../config/schema.ts";
+import type { KubeObject } from "../model/k8s.ts";
+import { collectorImage, RUNTIME_UID } from "./lib/otelcol-builder.ts";
+import { COLLECTOR_PORTS, type CollectorConfigInput, collectorConfig, POD_IP_ENV } from "./lib/otelcol-config.ts";
+import { kindlingDistribution } from "./lib/otelcol-distribution.ts";
+import {
+  appLabels,
+  type Resources,
+  resources,
+  resourcesSchema,
+  restrictedContainerSecurity,
+  restrictedPodSecurity,
+} from "./lib/workload.ts";
+import type { RenderContext } from "./types.ts";
+import { defineComponent } from "./types.ts";
+
+export interface OtelCollectorOptions {
+  /** Namespace of the observability stack. @default "observability" */
+  namespace: string;
+  /**
+   * The collector image. The default is kindling's own distribution, built
+   * from the generated builder config (scripts/otelcol-build.ts writes the
+   * Dockerfile); its tag carries the hash of the module list.
+   * @default "kindling.local/otelcol-kindling:<release>-kindling-<hash>"
+   */
+  image: string;
+  /** Collector replicas; more than one adds a PodDisruptionBudget and spreads pods over nodes. @default 1 locally, 2 elsewhere */
+  replicas: number;
+  /** CPU and memory; the memory limiter works in percent of the memory limit. @default 100m/128Mi requested, 500m/512Mi limit */
+  resources: Resources;
+  /** Tempo's OTLP gRPC host:port. @default from the tempo component when present, else "tempo.observability.svc:4317" */
+  tempoEndpoint?: string;
+  /** Loki's OTLP HTTP base URL. @default from the loki component when present, else "http://loki.observability.svc:3100/otlp" */
+  lokiEndpoint?: string;
+  /** Prometheus remote-write URL. @default from the prometheus component when present, else "http://prometheus.observability.svc:9090/api/v1/write" */
+  remoteWriteUrl?: string;
+  /** Memory limiter, in percent of the container memory limit. @default 80 / 25 */
+  memoryLimiter: { limitPercentage: number; spikeLimitPercentage: number };
+  /** Batch processor. @default 8192 items, split above 10000, at most 200ms wait */
+  batch: { sendBatchSize: number; sendBatchMaxSize: number; timeout: string };
+  /** Log level of the collector itself. @default "info" */
+  logLevel: "debug" | "info" | "warn" | "error";
+}
+
+const NAME = "otel-collector";
+const CONFIG_FILE = "config.yaml";
+const percent = (doc: string) => s.int({ min: 1, max: 100, doc });
+
+const options: s.ObjectSchema<OtelCollectorOptions> = s.object({
+  namespace: s.string({ pattern: /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, patternHint: "a namespace name" }),
+  image: s.string({ minLength: 1 }),
+  replicas: s.int({ min: 1, max: 10 }),
+  resources: resourcesSchema,
+  tempoEndpoint: s.optional(s.string({ pattern: /^[^\s/:]+:[0-9]+$/, patternHint: 'host:port such as "tempo.observability.svc:4317"' })),
+  lokiEndpoint: s.optional(s.string({ pattern: /^https?:\/\/\S+$/, patternHint: "an http(s) URL" })),
+  remoteWriteUrl: s.optional(s.string({ pattern: /^https?:\/\/\S+$/, patternHint: "an http(s) URL" })),
+  memoryLimiter: s.object({
+    limitPercentage: percent("hard limit, percent of the memory limit"),
+    spikeLimitPercentage: percent("headroom below the hard limit"),
+  }),
+  batch: s.object({
+    sendBatchSize: s.int({ min: 1 }),
+    sendBatchMaxSize: s.int({ min: 0 }),
+    timeout: s.string({ pattern: /^[0-9]+(ms|s|m)$/, patternHint: 'a duration such as "200ms" or "1s"' }),
+  }),
+  logLevel: s.oneOf(["debug", "info", "warn", "error"] as const),
+});
+
+/** Where the data goes: an explicit option wins, then the namespace of the component that receives it, then the default. */
+export function collectorEndpoints(ctx: Pick<RenderContext, "has" | "optionsOf">, o: OtelCollectorOptions) {
+  const ns = (component: string) =>
+    ctx.has(component) ? (ctx.optionsOf<{ namespace?: string }>(component).namespace ?? "observability") : "observability";
+  return {
+    tempoEndpoint: o.tempoEndpoint ?? `tempo.${ns("tempo")}.svc:4317`,
+    lokiEndpoint: o.lokiEndpoint ?? `http://loki.${ns("loki")}.svc:3100/otlp`,
+    remoteWriteUrl: o.remoteWriteUrl ?? `http://prometheus.${ns("prometheus")}.svc:9090/api/v1/write`,
+  };
+}
+
+export const otelCollector = defineComponent<OtelCollectorOptions>({
+  name: NAME,
+  description: "OpenTelemetry Collector (kindling's own distribution): OTLP in; traces to Tempo, metrics to Prometheus, logs to Loki",
+  profiles: ["dev-fast", "cilium", "full"],
+  options,
+  defaults: ({ env }) => ({
+    namespace: "observability",
+    image: collectorImage(kindlingDistribution),
+    replicas: env === "local" ? 1 : 2,
+    resources: { cpuRequest: "100m", memoryRequest: "128Mi", cpuLimit: "500m", memoryLimit: "512Mi" },
+    memoryLimiter: { limitPercentage: 80, spikeLimitPercentage: 25 },
+    batch: { sendBatchSize: 8192, sendBatchMaxSize: 10000, timeout: "200ms" },
+    logLevel: "info",
+  }),
+  render: (ctx, o) => {
+    const config = stringify(
+      collectorConfig({
+        ...collectorEndpoints(ctx, o),
+        memoryLimiter: o.memoryLimiter,
+        batch: o.batch,
+        logLevel: o.logLevel,
+      } satisfies CollectorConfigInput),
+      // Pipelines share their receiver/processor lists; write them out, never as YAML anchors.
+      { lineWidth: 0, aliasDuplicateObjects: false },
+    );
+    const objects = [configMap(config), deployment(o, config), service()];
+    if (o.replicas > 1) objects.push(disruptionBudget());
+    // No dependsOn: exporters queue and retry, so the collector can start alongside its backends.
+    return [{ name: NAME, namespace: o.namespace, objects }];
+  },
+});
+
+const labels = appLabels(NAME, "telemetry-gateway");
+
+function configMap(config: string): KubeObject {
+  return { apiVersion: "v1", kind: "ConfigMap", metadata: { name: NAME, labels }, data: { [CONFIG_FILE]: config } };
+}
+
+function deployment(o: OtelCollectorOptions, config: string): KubeObject {
+  const port = (name: string, containerPort: number) => ({ name, containerPort, protocol: "TCP" });
+  const health = { httpGet: { path: "/", port: "health" } };
+  return {
+    apiVersion: "apps/v1",
+    kind: "Deployment",
+    metadata: { name: NAME, labels },
+    spec: {
+      replicas: o.replicas,
+      selector: { matchLabels: labels },
+      template: {
+        metadata: {
+          labels,
+          annotations: {
+            // A changed config rolls the pods; the collector does not reload its config file.
+            "kindling.dev/config-hash": createHash("sha256").update(config).digest("hex").slice(0, 16),
+            "prometheus.io/scrape": "true",
+            "prometheus.io/port": String(COLLECTOR_PORTS.metrics),
+          },
+        },
+        spec: {
+          securityContext: restrictedPodSecurity(RUNTIME_UID),
+          automountServiceAccountToken: false,
+          ...(o.replicas > 1 ? { affinity: spreadOverNodes() } : {}),
+          containers: [
+            {
+              name: "otel-collector",
+              image: o.image,
+              // The default image is built locally and loaded into Kind; it is never pulled.
+              imagePullPolicy: "IfNotPresent",
+              args: [`--config=/etc/otelcol/${CONFIG_FILE}`],
+              env: [{ name: POD_IP_ENV, valueFrom: { fieldRef: { fieldPath: "status.podIP" } } }],
+              ports: [
+                port("otlp-grpc", COLLECTOR_PORTS.otlpGrpc),
+                port("otlp-http", COLLECTOR_PORTS.otlpHttp),
+                port("metrics", COLLECTOR_PORTS.metrics),
+                port("health", COLLECTOR_PORTS.health),
+              ],
+              resources: resources(o.resources),
+              securityContext: restrictedContainerSecurity(),
+              readinessProbe: { ...health, periodSeconds: 5 },
+              livenessProbe: { ...health, initialDelaySeconds: 10, periodSeconds: 10 },
+              volumeMounts: [{ name: "config", mountPath: "/etc/otelcol", readOnly: true }],
+            },
+          ],
+          volumes: [{ name: "config", configMap: { name: NAME } }],
+        },
+      },
+    },
+  };
+}
+
+function spreadOverNodes() {
+  return {
+    podAntiAffinity: {
+      preferredDuringSchedulingIgnoredDuringExecution: [
+        { weight: 100, podAffinityTerm: { topologyKey: "kubernetes.io/hostname", labelSelector: { matchLabels: labels } } },
+      ],
+    },
+  };
+}
+
+function service(): KubeObject {
+  const port = (name: string, p: number, appProtocol?: string) => ({
+    name,
+    port: p,
+    targetPort: name,
+    protocol: "TCP",
+    ...(appProtocol ? { appProtocol } : {}),
+  });
+  return {
+    apiVersion: "v1",
+    kind: "Service",
+    metadata: { name: NAME, labels },
+    spec: {
+      type: "ClusterIP",
+      selector: labels,
+      ports: [
+        port("otlp-grpc", COLLECTOR_PORTS.otlpGrpc, "grpc"),
+        port("otlp-http", COLLECTOR_PORTS.otlpHttp, "http"),
+        port("metrics", COLLECTOR_PORTS.metrics, "http"),
+      ],
+    },
+  };
+}
+
+function disruptionBudget(): KubeObject {
+  return {
+    apiVersion: "policy/v1",
+    kind: "PodDisruptionBudget",
+    metadata: { name: NAME, labels },
+    spec: { minAvailable: 1, selector: { matchLabels: labels } },
+  };
+}
