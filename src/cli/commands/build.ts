@@ -1,6 +1,7 @@
 import { relative } from "node:path";
 import type { BuildResult } from "../../render/build.ts";
 import { build } from "../../render/build.ts";
+import { formatCpu, formatMemory, renderedFootprint } from "../../render/footprint.ts";
 import { EXIT } from "../exit-codes.ts";
 import type { Command } from "../main.ts";
 import { bold, dim, green, info, printJson, table, warn } from "../output.ts";
@@ -50,16 +51,26 @@ export function summarize(result: BuildResult) {
       profile: e.profile,
       apps: e.apps.map((a) => ({ name: a.name, objects: a.objects.length, syncWave: a.syncWave, hash: a.hash })),
       objects: e.apps.reduce((n, a) => n + a.objects.length, 0),
+      footprint: footprintSummary(e),
     })),
   };
 }
 
 export function printSummary(result: BuildResult, verb: string): void {
-  const rows = [["environment", "profile", "apps", "objects", "output"].map(dim)];
+  const rows = [["environment", "profile", "apps", "objects", "cpu req/limit", "memory req/limit", "output"].map(dim)];
   for (const e of result.environments) {
     const objects = e.apps.reduce((n, a) => n + a.objects.length, 0);
     const out = result.written.find((w) => w.endsWith(`/${e.env}`));
-    rows.push([e.env, e.profile, String(e.apps.length), String(objects), out ? relative(process.cwd(), out) || "." : "-"]);
+    const f = footprintSummary(e);
+    rows.push([
+      e.env,
+      e.profile,
+      String(e.apps.length),
+      String(objects),
+      `${f.requests.cpu}/${f.limits.cpu}`,
+      `${f.requests.memory}/${f.limits.memory}`,
+      out ? relative(process.cwd(), out) || "." : "-",
+    ]);
   }
   info(table(rows));
   const total = Object.values(result.timings).reduce((a, b) => a + b, 0);
@@ -71,4 +82,16 @@ export function printSummary(result: BuildResult, verb: string): void {
   info(
     `${green("✓")} ${verb} ${bold(String(result.environments.length))} environment(s): ${apps} apps, ${objects} objects in ${Math.round(total)}ms ${dim(`(${steps})`)}`,
   );
+}
+
+/** Sum of requests and limits over the environment's long-running pods (src/render/footprint.ts). */
+function footprintSummary(e: BuildResult["environments"][number]) {
+  const f = renderedFootprint(e);
+  const show = (a: { cpuMilli: number; memoryBytes: number }) => ({
+    cpu: formatCpu(a.cpuMilli),
+    memory: formatMemory(a.memoryBytes),
+    cpuMilli: a.cpuMilli,
+    memoryBytes: a.memoryBytes,
+  });
+  return { requests: show(f.requests), limits: show(f.limits), workloads: f.workloads.length, unset: f.unset };
 }
