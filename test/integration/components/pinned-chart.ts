@@ -1,0 +1,67 @@
+/**
+ * Renders a component's pinned chart with the real helm, from whatever this
+ * machine has offline: the verified archive cache, or a mirror of
+ * <chart>-<version>.tgz archives (KINDLING_CHART_MIRROR, else the dev mirror
+ * ~/.cache/kindling/mirror). When neither holds the chart the test is skipped
+ * with the reason — the tests of the values we pass still run elsewhere.
+ */
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import type { TestContext } from "node:test";
+import type { ChartInput } from "../../../src/components/types.ts";
+import { type ChartSources, cachedArchivePath, readLock, renderChart } from "../../../src/helm/index.ts";
+import type { KubeObject } from "../../../src/model/k8s.ts";
+import { cacheDir } from "../../../src/tools/locate.ts";
+import { requireTool } from "../../helpers/tools.ts";
+
+const REPO_ROOT = new URL("../../..", import.meta.url).pathname;
+const LOCK_FILE = join(REPO_ROOT, "charts.lock.yaml");
+
+/** Where the archive of a pinned chart is, or why it cannot be had offline. */
+export async function offlineChartSources(input: ChartInput): Promise<{ sources: ChartSources } | { missing: string }> {
+  const { chart } = input;
+  const entry = (await readLock(LOCK_FILE)).charts[chart.name];
+  if (!entry || entry.version !== chart.version) {
+    return {
+      missing: `chart ${chart.name} ${chart.version} is not pinned in charts.lock.yaml (run kindling charts lock --chart ${chart.name})`,
+    };
+  }
+  const cache = cacheDir();
+  const base: ChartSources = { lockFile: LOCK_FILE, cacheDir: cache, offline: true, warn: () => {} };
+  if (existsSync(cachedArchivePath(cache, { chart: entry.chart, version: entry.version, digest: entry.digest }))) return { sources: base };
+  const mirror = process.env.KINDLING_CHART_MIRROR || join(cache, "mirror");
+  if (existsSync(join(mirror, `${entry.chart}-${entry.version}.tgz`))) return { sources: { ...base, mirrorDir: mirror } };
+  return {
+    missing: `chart ${chart.name} ${chart.version} is not available offline: not in the archive cache ${join(cache, "charts")} and not in the mirror ${mirror} (run kindling charts pull, or set KINDLING_CHART_MIRROR)`,
+  };
+}
+
+/**
+ * helm template of one ChartInput exactly as the render pipeline would run
+ * it, or undefined after t.skip(reason) when helm or the chart is missing.
+ */
+export async function renderPinnedChart(t: TestContext, input: ChartInput, namespace: string): Promise<KubeObject[] | undefined> {
+  if (!requireTool(t, "helm")) return undefined;
+  const found = await offlineChartSources(input);
+  if ("missing" in found) {
+    t.skip(found.missing);
+    return undefined;
+  }
+  return renderChart(
+    {
+      chart: input.chart,
+      release: input.release,
+      namespace: input.namespace ?? namespace,
+      values: input.values,
+      includeCrds: input.includeCrds,
+    },
+    found.sources,
+  );
+}
+
+export function find(objects: KubeObject[], kind: string, name: string): KubeObject {
+  const found = objects.find((o) => o.kind === kind && o.metadata.name === name);
+  if (!found)
+    throw new Error(`no ${kind} ${name} in the chart output; have: ${objects.map((o) => `${o.kind}/${o.metadata.name}`).join(", ")}`);
+  return found;
+}
