@@ -1,6 +1,6 @@
 import * as s from "../config/schema.ts";
 import type { KubeObject } from "../model/k8s.ts";
-import { postgresInitSql } from "./lib/postgres-sql.ts";
+import { postgresInitObjects } from "./lib/postgres-init.ts";
 import {
   appLabels,
   type Resources,
@@ -73,33 +73,24 @@ export const postgresql = defineComponent<PostgresqlOptions>({
     {
       name: NAME,
       namespace: o.namespace,
-      objects: [initScripts(o), headlessService(), service(), statefulSet(o)],
+      objects: [
+        headlessService(),
+        service(),
+        statefulSet(o),
+        ...postgresInitObjects({
+          name: NAME,
+          image: o.image,
+          port: PORT,
+          credentialsSecret: o.credentialsSecret,
+          databases: o.databases,
+          resources: { cpuRequest: "50m", memoryRequest: "32Mi", cpuLimit: "500m", memoryLimit: "128Mi" },
+        }),
+      ],
     },
   ],
 });
 
 const labels = appLabels(NAME, "database");
-
-function initScripts(o: PostgresqlOptions): KubeObject {
-  return {
-    apiVersion: "v1",
-    kind: "ConfigMap",
-    metadata: { name: `${NAME}-init` },
-    data: {
-      // The official image runs *.sh in docker-entrypoint-initdb.d on first start.
-      "10-databases.sh": [
-        "#!/bin/sh",
-        "# Creates one login role and database per service; safe to run again.",
-        "set -eu",
-        `psql -v ON_ERROR_STOP=1 --username "$POSTGRES_USER" --dbname postgres ${Object.entries(o.databases)
-          .map(([db, d]) => `-v ${d.owner ?? db}_password="$PASSWORD_${(d.owner ?? db).toUpperCase()}"`)
-          .join(" ")} -f /docker-entrypoint-initdb.d/databases.sql`,
-        "",
-      ].join("\n"),
-      "databases.sql": postgresInitSql(o.databases),
-    },
-  };
-}
 
 function headlessService(): KubeObject {
   return {
@@ -120,7 +111,6 @@ function service(): KubeObject {
 }
 
 function statefulSet(o: PostgresqlOptions): KubeObject {
-  const owners = [...new Set(Object.entries(o.databases).map(([db, d]) => d.owner ?? db))];
   const secretEnv = (name: string, key: string) => ({
     name,
     valueFrom: { secretKeyRef: { name: o.credentialsSecret, key } },
@@ -148,7 +138,6 @@ function statefulSet(o: PostgresqlOptions): KubeObject {
                 { name: "PGDATA", value: "/var/lib/postgresql/data/pgdata" },
                 { name: "POSTGRES_USER", value: "postgres" },
                 secretEnv("POSTGRES_PASSWORD", "postgres-password"),
-                ...owners.map((role) => secretEnv(`PASSWORD_${role.toUpperCase()}`, `${role}-password`)),
               ],
               resources: resources(o.resources),
               securityContext: restrictedContainerSecurity(),
@@ -163,7 +152,6 @@ function statefulSet(o: PostgresqlOptions): KubeObject {
               },
               volumeMounts: [
                 { name: "data", mountPath: "/var/lib/postgresql/data" },
-                { name: "init", mountPath: "/docker-entrypoint-initdb.d", readOnly: true },
                 // A read-only root filesystem needs these two writable.
                 { name: "run", mountPath: "/var/run/postgresql" },
                 { name: "tmp", mountPath: "/tmp" },
@@ -171,7 +159,6 @@ function statefulSet(o: PostgresqlOptions): KubeObject {
             },
           ],
           volumes: [
-            { name: "init", configMap: { name: `${NAME}-init` } },
             { name: "run", emptyDir: {} },
             { name: "tmp", emptyDir: {} },
           ],
