@@ -17,9 +17,9 @@ export interface GarageOptions {
   namespace: string;
   /** Garage image (AGPL; deployed as published, never rebuilt). @default "docker.io/dxflrs/garage:v2.1.0" */
   image: string;
-  /** Garage nodes (StatefulSet replicas). @default 1 locally and in staging, 3 in prod */
+  /** Garage nodes (StatefulSet replicas). @default 1 (the reference prod config sets 3) */
   replicas: number;
-  /** Copies of each object; at most replicas. @default 1, 3 with 3 replicas */
+  /** Copies of each object; at most replicas. @default 1 */
   replicationFactor: 1 | 2 | 3;
   /** S3 region Garage answers to; clients must sign requests for it. @default "garage" */
   region: string;
@@ -96,8 +96,8 @@ export const garage = defineComponent<GarageOptions>({
   defaults: ({ env }) => ({
     namespace: "garage",
     image: "docker.io/dxflrs/garage:v2.1.0",
-    replicas: env === "prod" ? 3 : 1,
-    replicationFactor: env === "prod" ? 3 : 1,
+    replicas: 1,
+    replicationFactor: 1,
     region: "garage",
     zone: "kind",
     metadataStorage: env === "local" ? "256Mi" : "1Gi",

@@ -18,7 +18,7 @@ export interface LokiOptions {
   namespace: string;
   /** Loki image (AGPL; the upstream image as published). @default "docker.io/grafana/loki:3.5.3" */
   image: string;
-  /** How long logs are kept. @default "72h" locally, "168h" in staging, "720h" in prod */
+  /** How long logs are kept. @default "72h" locally, "168h" elsewhere */
   retention: string;
   /** Per-tenant ingestion rate in MB/s, and burst. @default 4 and 8 locally, 16 and 32 elsewhere */
   ingestionRateMb: number;
@@ -52,7 +52,7 @@ export const loki = defineComponent<LokiOptions>({
   defaults: ({ env }) => ({
     namespace: "observability",
     image: "docker.io/grafana/loki:3.5.3",
-    retention: env === "local" ? "72h" : env === "prod" ? "720h" : "168h",
+    retention: env === "local" ? "72h" : "168h",
     ingestionRateMb: env === "local" ? 4 : 16,
     ingestionBurstMb: env === "local" ? 8 : 32,
     // Loki's own default list, minus the high-cardinality pod and instance ids.

@@ -18,7 +18,7 @@ export interface TempoOptions {
   namespace: string;
   /** Tempo image (AGPL; the upstream image as published). @default "docker.io/grafana/tempo:2.8.2" */
   image: string;
-  /** How long traces are kept. @default "48h" locally, "168h" in staging, "720h" in prod */
+  /** How long traces are kept. @default "48h" locally, "168h" elsewhere */
   retention: string;
   /**
    * Where span metrics and service graphs are remote-written. @default the
@@ -56,7 +56,7 @@ export const tempo = defineComponent<TempoOptions>({
   defaults: ({ env }) => ({
     namespace: "observability",
     image: "docker.io/grafana/tempo:2.8.2",
-    retention: env === "local" ? "48h" : env === "prod" ? "720h" : "168h",
+    retention: env === "local" ? "48h" : "168h",
     storage: env === "local" ? "2Gi" : "10Gi",
     resources:
       env === "local"
