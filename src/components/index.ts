@@ -1,4 +1,5 @@
 import { alertmanager } from "./alertmanager.ts";
+import { argocd } from "./argocd.ts";
 import { garage } from "./garage.ts";
 import { grafana } from "./grafana.ts";
 import { loki } from "./loki.ts";
@@ -23,4 +24,5 @@ export const components = {
   prometheus,
   alertmanager,
   "otel-collector": otelCollector,
+  argocd,
 } as const;

@@ -5,9 +5,11 @@
  * ~/.cache/kindling/mirror). When neither holds the chart the test is skipped
  * with the reason — the tests of the values we pass still run elsewhere.
  */
+import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { TestContext } from "node:test";
+import { parse as parseYaml } from "yaml";
 import type { ChartInput } from "../../../src/components/types.ts";
 import { type ChartSources, cachedArchivePath, readLock, renderChart } from "../../../src/helm/index.ts";
 import type { KubeObject } from "../../../src/model/k8s.ts";
@@ -18,7 +20,7 @@ const REPO_ROOT = new URL("../../..", import.meta.url).pathname;
 const LOCK_FILE = join(REPO_ROOT, "charts.lock.yaml");
 
 /** Where the archive of a pinned chart is, or why it cannot be had offline. */
-export async function offlineChartSources(input: ChartInput): Promise<{ sources: ChartSources } | { missing: string }> {
+export async function offlineChartSources(input: ChartInput): Promise<{ sources: ChartSources; archive: string } | { missing: string }> {
   const { chart } = input;
   const entry = (await readLock(LOCK_FILE)).charts[chart.name];
   if (!entry || entry.version !== chart.version) {
@@ -28,9 +30,12 @@ export async function offlineChartSources(input: ChartInput): Promise<{ sources:
   }
   const cache = cacheDir();
   const base: ChartSources = { lockFile: LOCK_FILE, cacheDir: cache, offline: true, warn: () => {} };
-  if (existsSync(cachedArchivePath(cache, { chart: entry.chart, version: entry.version, digest: entry.digest }))) return { sources: base };
+  const cached = cachedArchivePath(cache, { chart: entry.chart, version: entry.version, digest: entry.digest });
+  if (existsSync(cached)) return { sources: base, archive: cached };
   const mirror = process.env.KINDLING_CHART_MIRROR || join(cache, "mirror");
-  if (existsSync(join(mirror, `${entry.chart}-${entry.version}.tgz`))) return { sources: { ...base, mirrorDir: mirror } };
+  const mirrored = join(mirror, `${entry.chart}-${entry.version}.tgz`);
+  // renderChart checks the mirror archive against the lock's digest before using it.
+  if (existsSync(mirrored)) return { sources: { ...base, mirrorDir: mirror }, archive: mirrored };
   return {
     missing: `chart ${chart.name} ${chart.version} is not available offline: not in the archive cache ${join(cache, "charts")} and not in the mirror ${mirror} (run kindling charts pull, or set KINDLING_CHART_MIRROR)`,
   };
@@ -64,4 +69,33 @@ export function find(objects: KubeObject[], kind: string, name: string): KubeObj
   if (!found)
     throw new Error(`no ${kind} ${name} in the chart output; have: ${objects.map((o) => `${o.kind}/${o.metadata.name}`).join(", ")}`);
   return found;
+}
+
+/**
+ * Value paths we set that the chart's own values.yaml does not have, read
+ * with `helm show values`. For charts without a values.schema.json this is
+ * what catches a misspelt key, which helm would silently ignore. Below a
+ * free-form path (a map the chart passes through, like resources or a
+ * ConfigMap's data) and below a default of {} nothing is checked.
+ */
+export function unknownValuePaths(ours: unknown, defaults: unknown, freeForm: readonly string[] = [], path = ""): string[] {
+  if (!isMap(ours) || freeForm.includes(path)) return [];
+  if (!isMap(defaults)) return [];
+  if (path !== "" && Object.keys(defaults).length === 0) return [];
+  const out: string[] = [];
+  for (const [key, value] of Object.entries(ours)) {
+    const child = path ? `${path}.${key}` : key;
+    if (!(key in defaults)) out.push(child);
+    else out.push(...unknownValuePaths(value, defaults[key], freeForm, child));
+  }
+  return out;
+}
+
+/** The chart's default values (`helm show values` on the pinned archive). */
+export function chartDefaultValues(helm: string, archive: string): unknown {
+  return parseYaml(execFileSync(helm, ["show", "values", archive], { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 }));
+}
+
+function isMap(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
 }
