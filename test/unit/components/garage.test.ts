@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { KubeObject } from "../../../src/model/k8s.ts";
-import { assertRestrictedWorkloads, ENVS, find, objectsOf } from "./garage-render.ts";
+import { assertRestrictedWorkloads, dataOf, ENVS, find, objectsOf } from "./garage-render.ts";
 
 describe("garage component", () => {
   it("renders for every environment, with staging and prod differing only by options", () => {
@@ -9,7 +9,7 @@ describe("garage component", () => {
       const objects = objectsOf(env, "garage");
       const sts = find(objects, "StatefulSet", "garage") as KubeObject & { spec: { replicas: number } };
       assert.ok(sts, env);
-      const toml = (find(objects, "ConfigMap", "garage-config")?.data as Record<string, string>)["garage.toml"] as string;
+      const toml = dataOf(objects, "garage-config", "garage.toml");
       assert.match(toml, new RegExp(`replication_factor = ${env === "prod" ? 3 : 1}\\n`));
       assert.equal(sts.spec.replicas, env === "prod" ? 3 : 1);
     }
@@ -32,7 +32,7 @@ describe("garage component", () => {
 
   it("gives the bootstrap Job a plan that matches Loki's and Tempo's Secrets, and RBAC limited to those Secrets", () => {
     const objects = objectsOf("prod", "garage");
-    const plan = JSON.parse((find(objects, "ConfigMap", "garage-bootstrap")?.data as Record<string, string>)["plan.json"] as string);
+    const plan = JSON.parse(dataOf(objects, "garage-bootstrap", "plan.json"));
     assert.deepEqual(plan.buckets, ["loki-chunks", "loki-ruler", "tempo-traces"]);
     assert.deepEqual(
       plan.clients.map((c: { key: string; namespace: string; secret: string }) => `${c.key}:${c.namespace}/${c.secret}`),
@@ -67,7 +67,7 @@ describe("garage component", () => {
   });
 
   it("names the Job after its content, so a changed plan is a new run", () => {
-    const jobName = (env: string) => find(objectsOf(env, "garage"), "Job", "garage-bootstrap")?.metadata.name;
+    const jobName = (env: string) => find(objectsOf(env, "garage"), "Job", "garage-bootstrap").metadata.name;
     assert.match(jobName("local") ?? "", /^garage-bootstrap-[0-9a-f]{8}$/);
     assert.equal(jobName("local"), jobName("local"));
     assert.notEqual(jobName("local"), jobName("prod"));
@@ -86,9 +86,7 @@ describe("garage component", () => {
   });
 
   it("keeps garage.toml path-style (no root_domain) and SQLite metadata", () => {
-    const toml = (find(objectsOf("local", "garage"), "ConfigMap", "garage-config")?.data as Record<string, string>)[
-      "garage.toml"
-    ] as string;
+    const toml = dataOf(objectsOf("local", "garage"), "garage-config", "garage.toml");
     assert.doesNotMatch(toml, /root_domain/);
     assert.match(toml, /db_engine = "sqlite"/);
     assert.match(toml, /\[s3_api\]\napi_bind_addr = "\[::\]:3900"\ns3_region = "garage"/);

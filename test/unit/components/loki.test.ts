@@ -6,6 +6,9 @@ import { appOf, assertRestrictedWorkloads, dataOf, ENVS, find, objectsOf } from 
 // biome-ignore lint/suspicious/noExplicitAny: parsed YAML
 const configOf = (env: string, def?: unknown): any => parse(dataOf(objectsOf(env, "loki", def), "loki-config", "loki.yaml"));
 
+/** "${NAME}", the reference Loki/Tempo expand from their environment (-config.expand-env). */
+const ENV_REF = (name: string) => `$${"{"}${name}}`;
+
 describe("loki component", () => {
   it("stores chunks and rules in Garage over path-style S3, with the Garage component's endpoint and region", () => {
     for (const env of ENVS) {
@@ -14,8 +17,8 @@ describe("loki component", () => {
         endpoint: "garage.garage.svc.cluster.local:3900",
         region: "garage",
         bucketnames: "loki-chunks",
-        access_key_id: "${AWS_ACCESS_KEY_ID}",
-        secret_access_key: "${AWS_SECRET_ACCESS_KEY}",
+        access_key_id: ENV_REF("AWS_ACCESS_KEY_ID"),
+        secret_access_key: ENV_REF("AWS_SECRET_ACCESS_KEY"),
         s3forcepathstyle: true,
         insecure: true,
       });
