@@ -322,7 +322,10 @@ function knownShape(value: unknown, shape: Shape | undefined): boolean {
   }
   if (shape.keys.size === 0) return false;
   for (const key in record) {
-    if (!shape.keys.has(key) && !ignoredKey(key)) return false;
+    if (!shape.keys.has(key)) {
+      if (ignoredKey(key)) continue; // never read, so nothing below it is judged either
+      return false;
+    }
     const child = record[key];
     if (child !== null && typeof child === "object" && !knownShape(child, shape.children.get(key))) return false;
   }
