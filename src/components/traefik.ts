@@ -207,7 +207,16 @@ export const traefik = defineComponent<TraefikOptions>({
     {
       name: NAME,
       namespace: o.namespace,
-      charts: [{ chart: traefikChart, release: NAME, includeCrds: true, values: traefikValues(o) }],
+      charts: [
+        {
+          chart: traefikChart,
+          release: NAME,
+          includeCrds: true,
+          values: traefikValues(o),
+          // The chart picks the PodDisruptionBudget API by kind; without this it falls back to policy/v1beta1.
+          apiVersions: ["policy/v1/PodDisruptionBudget"],
+        },
+      ],
     },
     {
       name: TRAEFIK_ROUTES_APP,

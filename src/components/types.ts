@@ -15,6 +15,13 @@ export interface ChartInput {
   values: Record<string, unknown>;
   /** Render the chart's crds/ folder too (helm template --include-crds). */
   includeCrds?: boolean;
+  /**
+   * Extra Capabilities.APIVersions for the chart's templates (helm template
+   * --api-versions), e.g. "policy/v1/PodDisruptionBudget": helm's offline
+   * default lists group/versions only, so a template that asks for a kind
+   * falls back to an API version the cluster no longer serves.
+   */
+  apiVersions?: string[];
 }
 
 /**

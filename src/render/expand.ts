@@ -32,6 +32,7 @@ export async function expandApps(apps: App[], root: string, charts: ChartSources
               namespace,
               values: input.values,
               includeCrds: input.includeCrds,
+              apiVersions: input.apiVersions,
             },
             charts,
           );

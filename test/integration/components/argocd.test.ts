@@ -89,6 +89,13 @@ describe("argo-cd chart 10.1.1 with kindling's values (real helm)", () => {
     );
   });
 
+  it("renders only objects that pass schema validation", async (t) => {
+    const objects = await render(t);
+    if (!objects) return;
+    const validator = await createValidator(objects);
+    for (const o of objects) assert.deepEqual(validator.validate(o), [], `${o.kind} ${o.metadata.name}`);
+  });
+
   it("ships the Application CRD (server-side apply) and our Applications validate against it", async (t) => {
     const objects = await render(t);
     if (!objects) return;

@@ -59,6 +59,7 @@ export async function renderPinnedChart(t: TestContext, input: ChartInput, names
       namespace: input.namespace ?? namespace,
       values: input.values,
       includeCrds: input.includeCrds,
+      apiVersions: input.apiVersions,
     },
     found.sources,
   );

@@ -70,6 +70,14 @@ describe("traefik chart 41.3.0 with kindling's values (real helm)", () => {
     assert.equal(objects.find((o) => o.kind === "PodDisruptionBudget")?.metadata.name, "traefik");
   });
 
+  it("renders only objects that pass schema validation (PodDisruptionBudget on policy/v1)", async (t) => {
+    const objects = await renderPinnedChart(t, chartInput, "edge");
+    if (!objects) return;
+    assert.equal(find(objects, "PodDisruptionBudget", "traefik").apiVersion, "policy/v1");
+    const validator = await createValidator(objects);
+    for (const o of objects) assert.deepEqual(validator.validate(o), [], `${o.kind} ${o.metadata.name}`);
+  });
+
   it("ships the CRDs our middlewares and routes need, and they validate against them", async (t) => {
     const objects = await renderPinnedChart(t, chartInput, "edge");
     if (!objects) return;
