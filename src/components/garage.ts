@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import * as s from "../config/schema.ts";
 import type { KubeObject } from "../model/k8s.ts";
 import { bootstrapObjects, type GarageClient } from "./lib/garage-bootstrap.ts";
@@ -212,7 +213,8 @@ function statefulSet(o: GarageOptions): KubeObject {
       podManagementPolicy: "Parallel",
       selector: { matchLabels: labels },
       template: {
-        metadata: { labels },
+        // garage.toml is read at start only: a change must roll the pods.
+        metadata: { labels, annotations: { "kindling.dev/config-hash": configHash(o) } },
         spec: {
           // The image is FROM scratch with no user of its own; any non-root uid works.
           securityContext: restrictedPodSecurity(1000),
@@ -249,3 +251,9 @@ function statefulSet(o: GarageOptions): KubeObject {
     },
   };
 }
+
+const configHash = (o: GarageOptions) =>
+  createHash("sha256")
+    .update(garageToml({ replicationFactor: o.replicationFactor, region: o.region }))
+    .digest("hex")
+    .slice(0, 16);

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { stringify } from "yaml";
 import * as s from "../config/schema.ts";
 import type { KubeObject } from "../model/k8s.ts";
@@ -81,6 +82,7 @@ export const loki = defineComponent<LokiOptions>({
       ingestionBurstMb: o.ingestionBurstMb,
       otlpIndexLabels: o.otlpIndexLabels,
     });
+    const text = stringify(config);
     return [
       {
         name: NAME,
@@ -88,10 +90,10 @@ export const loki = defineComponent<LokiOptions>({
         // Garage's bootstrap Job writes the S3 credentials Loki starts with.
         dependsOn: s3 ? ["garage"] : [],
         objects: [
-          { apiVersion: "v1", kind: "ConfigMap", metadata: { name: `${NAME}-config`, labels }, data: { "loki.yaml": stringify(config) } },
+          { apiVersion: "v1", kind: "ConfigMap", metadata: { name: `${NAME}-config`, labels }, data: { "loki.yaml": text } },
           service(`${NAME}-headless`, true),
           service(NAME, false),
-          statefulSet(o, s3 ? GARAGE_CLIENTS.loki.secret : undefined),
+          statefulSet(o, s3 ? GARAGE_CLIENTS.loki.secret : undefined, configHash(text)),
         ],
       },
     ];
@@ -116,7 +118,7 @@ function service(name: string, headless: boolean): KubeObject {
   };
 }
 
-function statefulSet(o: LokiOptions, credentials: string | undefined): KubeObject {
+function statefulSet(o: LokiOptions, credentials: string | undefined, hash: string): KubeObject {
   return {
     apiVersion: "apps/v1",
     kind: "StatefulSet",
@@ -126,7 +128,8 @@ function statefulSet(o: LokiOptions, credentials: string | undefined): KubeObjec
       replicas: 1,
       selector: { matchLabels: labels },
       template: {
-        metadata: { labels },
+        // The config is read at start only: a change must roll the pod.
+        metadata: { labels, annotations: { "kindling.dev/config-hash": hash } },
         spec: {
           // uid 10001 is the loki user of the upstream image.
           securityContext: restrictedPodSecurity(10001),
@@ -171,3 +174,5 @@ function statefulSet(o: LokiOptions, credentials: string | undefined): KubeObjec
     },
   };
 }
+
+const configHash = (text: string) => createHash("sha256").update(text).digest("hex").slice(0, 16);

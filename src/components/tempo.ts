@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { stringify } from "yaml";
 import * as s from "../config/schema.ts";
 import type { KubeObject } from "../model/k8s.ts";
@@ -71,16 +72,17 @@ export const tempo = defineComponent<TempoOptions>({
       remoteWriteUrl: o.remoteWriteUrl ?? defaultRemoteWrite(ctx),
       env: ctx.env,
     });
+    const text = stringify(config);
     return [
       {
         name: NAME,
         namespace: o.namespace,
         dependsOn: s3 ? ["garage"] : [],
         objects: [
-          { apiVersion: "v1", kind: "ConfigMap", metadata: { name: `${NAME}-config`, labels }, data: { "tempo.yaml": stringify(config) } },
+          { apiVersion: "v1", kind: "ConfigMap", metadata: { name: `${NAME}-config`, labels }, data: { "tempo.yaml": text } },
           service(`${NAME}-headless`, true),
           service(NAME, false),
-          statefulSet(o, s3 ? GARAGE_CLIENTS.tempo.secret : undefined),
+          statefulSet(o, s3 ? GARAGE_CLIENTS.tempo.secret : undefined, configHash(text)),
         ],
       },
     ];
@@ -108,7 +110,7 @@ function service(name: string, headless: boolean): KubeObject {
   };
 }
 
-function statefulSet(o: TempoOptions, credentials: string | undefined): KubeObject {
+function statefulSet(o: TempoOptions, credentials: string | undefined, hash: string): KubeObject {
   return {
     apiVersion: "apps/v1",
     kind: "StatefulSet",
@@ -118,7 +120,8 @@ function statefulSet(o: TempoOptions, credentials: string | undefined): KubeObje
       replicas: 1,
       selector: { matchLabels: labels },
       template: {
-        metadata: { labels },
+        // The config is read at start only: a change must roll the pod.
+        metadata: { labels, annotations: { "kindling.dev/config-hash": hash } },
         spec: {
           // uid 10001 is the tempo user of the upstream image (since Tempo 2.5).
           securityContext: restrictedPodSecurity(10001),
@@ -165,3 +168,5 @@ function statefulSet(o: TempoOptions, credentials: string | undefined): KubeObje
     },
   };
 }
+
+const configHash = (text: string) => createHash("sha256").update(text).digest("hex").slice(0, 16);
