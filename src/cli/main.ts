@@ -3,7 +3,11 @@ import { ValidationError } from "../render/types.ts";
 import { UsageError } from "./args.ts";
 import { buildCommand } from "./commands/build.ts";
 import { chartsCommand } from "./commands/charts.ts";
+import { diffCommand } from "./commands/diff.ts";
 import { doctorCommand } from "./commands/doctor.ts";
+import { downCommand } from "./commands/down.ts";
+import { statusCommand } from "./commands/status.ts";
+import { upCommand } from "./commands/up.ts";
 import { validateCommand } from "./commands/validate.ts";
 import { EXIT, EXIT_CODES_HELP } from "./exit-codes.ts";
 import { bold, red } from "./output.ts";
@@ -18,6 +22,10 @@ const commands: Record<string, Command> = {
   validate: validateCommand,
   doctor: doctorCommand,
   charts: chartsCommand,
+  up: upCommand,
+  down: downCommand,
+  status: statusCommand,
+  diff: diffCommand,
 };
 
 const HELP = `${bold("kindling")} — a production-like Kubernetes platform on Kind, defined in typed TypeScript

@@ -1,0 +1,273 @@
+import { relative } from "node:path";
+import { ClusterError, NotReadyError, ObjectRejectedError } from "../../cluster/errors.ts";
+import { estimateColdUp } from "../../cluster/estimates.ts";
+import { fromRendered, imagesOf } from "../../cluster/manifests.ts";
+import type { StepResult } from "../../cluster/plan.ts";
+import { resolveTarget } from "../../cluster/target.ts";
+import { type UpReport, up } from "../../cluster/up.ts";
+import { upPlan } from "../../cluster/up-plan.ts";
+import { PROFILES } from "../../components/types.ts";
+import { build } from "../../render/build.ts";
+import { parse, UsageError } from "../args.ts";
+import { EXIT } from "../exit-codes.ts";
+import type { Command } from "../main.ts";
+import { bold, dim, green, info, printJson, red, table, warn, yellow } from "../output.ts";
+
+/** Flags every cluster command shares: which environment, which cluster. */
+export const CLUSTER_FLAGS = {
+  env: { type: "string", short: "e" },
+  profile: { type: "string", short: "p" },
+  config: { type: "string", short: "c" },
+  name: { type: "string" },
+  kubeconfig: { type: "string" },
+  context: { type: "string" },
+  manifests: { type: "string" },
+  offline: { type: "boolean" },
+  json: { type: "boolean" },
+} as const;
+
+export const CLUSTER_FLAGS_HELP = `  -e, --env <name>         environment (default: local)
+  -p, --profile <name>     dev-fast | cilium | full (default: the environment's profile)
+  -c, --config <file>      platform definition (default: kindling.config.ts)
+      --name <cluster>     Kind cluster name (default: kindling; kubeconfig context kind-<name>)
+      --kubeconfig <file>  use the cluster this kubeconfig points at instead of Kind (never created or deleted)
+      --context <name>     kubeconfig context of that cluster (implies an existing cluster)
+      --manifests <dir>    use an already rendered manifests-result/<env> folder instead of rendering
+      --offline            render without network (charts from the cache or mirror)
+      --json               machine-readable result on stdout`;
+
+const HELP = `Usage: kindling up [flags]
+
+Brings the platform up on a local Kind cluster, or on any cluster with
+--kubeconfig: renders the environment (kindling build), creates the Kind
+cluster from the profile's generated config if there is none, then applies the
+apps in dependency order — independent apps at once — with server-side apply,
+prunes what the definition no longer has, and waits until everything is
+really ready (Deployments available, StatefulSets and DaemonSets rolled out,
+Jobs complete, CRDs Established, Argo CD Applications Healthy).
+
+Warm start: each app's content hash is recorded in the cluster. Nothing
+changed → "up to date" without touching any object; one app changed → only
+that app is applied. A changed cluster config (another profile) needs
+--recreate: kindling never deletes a cluster unasked.
+
+Interrupted (Ctrl-C, killed, API server restart)? Run it again: it finishes.
+
+Flags:
+${CLUSTER_FLAGS_HELP}
+      --recreate           delete and re-create the Kind cluster (its contents are lost)
+      --dry-run            print the plan and a critical-path estimate per profile; touch nothing
+      --timeout <dur>      readiness timeout per app: 90s, 5m (default: 5m)
+      --no-preload         do not pull images on the host and load them into Kind
+      --timings            print the timing table even when nothing changed
+
+Examples:
+  kindling up                              the local environment, its profile (npm run bootstrap)
+  kindling up --profile full               Cilium, Istio ambient and Argo CD (npm run full-bootstrap)
+  kindling up --profile cilium --recreate  switch an existing cluster to another profile
+  kindling up --dry-run                    what would run, and how long a cold start takes per profile
+  kindling up --kubeconfig ~/.kube/other   apply to a cluster kindling does not manage
+  kindling up --json | jq '.apps[] | select(.status != "unchanged")'
+
+Exit codes:
+  0    up and ready (or up to date)
+  1    an app failed: an object was rejected (message names object, file and the server's words) or did not become ready
+  2    usage error
+  3    environment: Docker or kind missing, host port taken, cluster unreachable, --recreate needed
+  130  interrupted: run \`kindling up\` again to finish
+`;
+
+export function parseDuration(value: string | undefined, fallbackMs: number): number {
+  if (value === undefined) return fallbackMs;
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(value.trim());
+  if (!m) throw new UsageError(`expected a duration such as 90s or 5m, got "${value}"`, "up");
+  const n = Number(m[1]);
+  const unit = m[2] ?? "s";
+  return Math.round(n * { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 }[unit as "ms" | "s" | "m" | "h"]);
+}
+
+export const upCommand: Command = {
+  summary: "create the Kind cluster and apply the platform: ordered, concurrent, warm, honest readiness",
+  async run(argv) {
+    const { values, positionals } = parse("up", argv, {
+      ...CLUSTER_FLAGS,
+      recreate: { type: "boolean" },
+      "dry-run": { type: "boolean" },
+      timeout: { type: "string" },
+      "no-preload": { type: "boolean" },
+      timings: { type: "boolean" },
+    });
+    if (values.help) {
+      process.stdout.write(HELP);
+      return EXIT.ok;
+    }
+    if (positionals.length) throw new UsageError(`unexpected argument "${positionals[0]}"`, "up");
+    const env = (values.env as string | undefined) ?? "local";
+    const profile = values.profile as string | undefined;
+    if (profile && !(PROFILES as readonly string[]).includes(profile)) {
+      throw new UsageError(`unknown profile "${profile}"; profiles: ${PROFILES.join(", ")}`, "up");
+    }
+    const timeoutMs = parseDuration(values.timeout as string | undefined, 5 * 60_000);
+    if (values["dry-run"]) return dryRun(env, profile, values);
+
+    const json = Boolean(values.json);
+    const say = json ? () => {} : info;
+    const manifests = values.manifests as string | undefined;
+    const render = async () => {
+      if (manifests) return manifests;
+      const result = await build({
+        config: values.config as string | undefined,
+        envs: [env],
+        profile,
+        write: true,
+        offline: Boolean(values.offline),
+        warn,
+      });
+      return result.written[0] as string;
+    };
+    const target = resolveTarget({
+      name: values.name as string | undefined,
+      kubeconfig: values.kubeconfig as string | undefined,
+      context: values.context as string | undefined,
+      log: (l) => say(dim(`    kind: ${l}`)),
+    });
+
+    const report = await up({
+      env,
+      target,
+      render,
+      recreate: Boolean(values.recreate),
+      timeoutMs,
+      preload: !values["no-preload"],
+      log: (line) => say(dim(`    ${line}`)),
+      events: {
+        onStart: (step) => {
+          if (/^(cluster-|images-|crds|cni|app:)/.test(step.name)) say(dim(`  ▸ ${step.name}`));
+        },
+        onEnd: (r) => {
+          if (r.status === "done") say(`  ${green("✓")} ${r.name} ${dim(`${fmtMs(r.endMs - r.startMs)}${r.note ? `  ${r.note}` : ""}`)}`);
+          else if (r.status === "failed") say(`  ${red("✗")} ${r.name}: ${(r.error as Error)?.message ?? r.error}`);
+          else if (r.status === "blocked") say(`  ${yellow("-")} ${r.name} ${dim(r.note ?? "")}`);
+        },
+      },
+    });
+    if (json) printJson(jsonReport(report));
+    else printReport(report, Boolean(values.timings));
+    if (report.errors.length === 0) return EXIT.ok;
+    const envError = report.errors.find((e) => e.error instanceof ClusterError);
+    if (envError) {
+      const e = envError.error as ClusterError;
+      process.stderr.write(`${red("error:")} ${e.message}${e.hint ? `\n  fix: ${e.hint}` : ""}\n`);
+      return EXIT.environment;
+    }
+    for (const { step, error } of report.errors) {
+      const known = error instanceof ObjectRejectedError || error instanceof NotReadyError;
+      process.stderr.write(`${red("error:")} ${known ? (error as Error).message : `${step}: ${(error as Error)?.stack ?? error}`}\n`);
+    }
+    return EXIT.invalid;
+  },
+};
+
+function fmtMs(ms: number): string {
+  return ms >= 10_000 ? `${(ms / 1000).toFixed(0)}s` : ms >= 1000 ? `${(ms / 1000).toFixed(1)}s` : `${Math.round(ms)}ms`;
+}
+
+function jsonReport(r: UpReport) {
+  return {
+    ...r,
+    steps: r.steps.map((s) => ({
+      ...s,
+      durationMs: s.endMs - s.startMs,
+      error: s.error ? String((s.error as Error).message ?? s.error) : undefined,
+    })),
+    errors: r.errors.map((e) => ({ step: e.step, message: String((e.error as Error)?.message ?? e.error) })),
+  };
+}
+
+function printReport(r: UpReport, timings: boolean): void {
+  for (const w of r.warnings) warn(w);
+  if (r.upToDate) {
+    info(
+      `${green("✓")} ${bold(r.env)} is up to date: ${r.apps.length} app(s) unchanged ${dim(`(${r.requests} request(s), ${fmtMs(r.totalMs)})`)}`,
+    );
+  } else {
+    const rows = [["app", "change", "result", "objects", "pruned", "time"].map(dim)];
+    for (const a of r.apps) {
+      const mark =
+        a.status === "applied"
+          ? green(a.status)
+          : a.status === "failed"
+            ? red(a.status)
+            : a.status === "unchanged"
+              ? dim(a.status)
+              : yellow(a.status);
+      rows.push([a.name, a.change, mark, String(a.objects), String(a.pruned.length), a.ms !== undefined ? fmtMs(a.ms) : "-"]);
+    }
+    info(`\n${table(rows)}`);
+  }
+  if (r.endpoints.length) {
+    const rows = [["endpoint", "url", "login"].map(dim)];
+    for (const e of r.endpoints) rows.push([e.name, e.published ? e.url : dim(`${e.url} (not published)`), e.credentials ?? "-"]);
+    info(`\n${table(rows)}`);
+  }
+  if (!r.upToDate || timings)
+    info(
+      `\n${timingTable(r.steps, r.criticalPath)}\n${dim("critical path:")} ${r.criticalPath.join(" → ")} ${dim(`(${fmtMs(r.totalMs)})`)}`,
+    );
+  if (r.errors.length === 0 && !r.upToDate) info(`${green("✓")} ${bold(r.env)} is up and ready in ${fmtMs(r.totalMs)}`);
+}
+
+export function timingTable(steps: StepResult[], critical: string[]): string {
+  const onPath = new Set(critical);
+  const rows = [["step", "status", "start", "duration", "", "note"].map(dim)];
+  for (const s of [...steps].sort((a, b) => a.startMs - b.startMs)) {
+    const status = s.status === "done" ? "done" : s.status === "failed" ? red("failed") : dim(s.status);
+    rows.push([s.name, status, fmtMs(s.startMs), fmtMs(s.endMs - s.startMs), onPath.has(s.name) ? "*" : "", dim(s.note ?? "")]);
+  }
+  return table(rows);
+}
+
+/** --dry-run: the plan of this environment, and a cold-start estimate for every profile. */
+async function dryRun(env: string, profile: string | undefined, values: Record<string, unknown>): Promise<number> {
+  const estimates = [];
+  let plan: { name: string; deps: string[]; describe: string }[] = [];
+  for (const p of profile ? [profile] : PROFILES) {
+    const started = performance.now();
+    try {
+      const result = await build({
+        config: values.config as string | undefined,
+        envs: [env],
+        profile: p,
+        write: false,
+        offline: Boolean(values.offline),
+        warn,
+      });
+      const renderMs = performance.now() - started;
+      const rendered = result.environments[0];
+      if (!rendered) continue;
+      const desired = fromRendered(rendered, result.outDir);
+      if (p === (profile ?? rendered.profile) || plan.length === 0) plan = upPlan(desired.apps);
+      estimates.push({ ...estimateColdUp(p, desired.apps, imagesOf(desired).length, renderMs), apps: desired.apps.length });
+    } catch (err) {
+      estimates.push({ profile: p, error: (err as Error).message.split("\n")[0] });
+    }
+  }
+  if (values.json) {
+    printJson({ env, plan, estimates });
+    return EXIT.ok;
+  }
+  info(bold(`kindling up --env ${env}: plan`));
+  info(table([["step", "needs", "does"].map(dim), ...plan.map((s) => [s.name, s.deps.join(", ") || "-", dim(s.describe)])]));
+  info(
+    `\n${bold("cold start, critical-path estimate per profile")} ${dim("(assumptions in src/cluster/estimates.ts; Docker image cache warm)")}`,
+  );
+  for (const e of estimates) {
+    if ("error" in e) {
+      info(`  ${e.profile.padEnd(9)} ${red("cannot render")}: ${e.error}`);
+      continue;
+    }
+    info(`  ${e.profile.padEnd(9)} ~${fmtMs(e.totalMs)}  ${dim(e.criticalPath.map((c) => `${c.step} ${fmtMs(c.ms)}`).join(" → "))}`);
+  }
+  info(dim(`\nmanifests would be read from ${relative(process.cwd(), "manifests-result") || "."}/${env}/`));
+  return EXIT.ok;
+}

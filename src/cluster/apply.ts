@@ -1,0 +1,99 @@
+import { describeObject, type KubeObject, splitApiVersion } from "../model/k8s.ts";
+import { APPLYSET_PART_OF_LABEL, FIELD_MANAGER } from "./applyset.ts";
+import type { KubeClient } from "./client.ts";
+import { type Discovery, objectPath, type ResourceMapping, UnknownKindError } from "./discovery.ts";
+import { ApiError, ObjectRejectedError } from "./errors.ts";
+import type { DesiredObject } from "./manifests.ts";
+
+export interface ApplyContext {
+  client: KubeClient;
+  discovery: Discovery;
+  /** "group/Kind" of every kind whose CRD the environment installs: those may take a moment to be served. */
+  customKinds?: ReadonlySet<string>;
+}
+
+export interface AppliedObject {
+  desired: DesiredObject;
+  apiVersion: string;
+  kind: string;
+  mapping: ResourceMapping;
+  path: string;
+  namespace?: string;
+  /** "Deployment edge/traefik" */
+  describe: string;
+  /** The object as the server stored it (or would store it, on a dry run). */
+  live: KubeObject;
+}
+
+/** How long a kind whose CRD this environment installs may take to be served after the CRD is Established. */
+const CUSTOM_KIND_WAIT_MS = 30_000;
+
+/** Resolves where an object lives: REST path and effective namespace. */
+export async function locate(ctx: ApplyContext, d: DesiredObject, defaultNamespace: string) {
+  let mapping: ResourceMapping;
+  try {
+    const custom = ctx.customKinds?.has(`${splitApiVersion(d.apiVersion).group}/${d.kind}`);
+    mapping = await ctx.discovery.mappingFor(d.apiVersion, d.kind, { waitMs: custom ? CUSTOM_KIND_WAIT_MS : 0 });
+  } catch (err) {
+    if (err instanceof UnknownKindError) throw new ObjectRejectedError(d.app, describeDesired(d), d.file, err.message);
+    throw err;
+  }
+  const namespace = mapping.namespaced ? (d.namespace ?? defaultNamespace) : undefined;
+  return { mapping, namespace, path: objectPath(mapping, d.name, namespace) };
+}
+
+export function describeDesired(d: DesiredObject): string {
+  return describeObject({ kind: d.kind, metadata: { name: d.name, namespace: d.namespace } });
+}
+
+/**
+ * Server-side apply of one object under kindling's field manager, with the
+ * ApplySet membership label added. force=true: kindling is the source of
+ * truth for the fields it sets (other managers keep theirs, e.g. the HPA's
+ * replicas). A rejection becomes ObjectRejectedError naming the object, its
+ * file and the server's message; transient failures were already retried by
+ * the client.
+ */
+export async function applyObject(
+  ctx: ApplyContext,
+  d: DesiredObject,
+  opts: { partOf: string; defaultNamespace: string; dryRun?: boolean },
+): Promise<AppliedObject> {
+  const { mapping, namespace, path } = await locate(ctx, d, opts.defaultNamespace);
+  const body = withMembership(d.object, opts.partOf, namespace);
+  try {
+    const live = await ctx.client.request<KubeObject>({
+      method: "PATCH",
+      path,
+      query: { fieldManager: FIELD_MANAGER, force: true, ...(opts.dryRun ? { dryRun: "All" } : {}) },
+      body,
+      contentType: "application/apply-patch+yaml",
+    });
+    return { desired: d, apiVersion: d.apiVersion, kind: d.kind, mapping, path, namespace, describe: describeDesired(d), live };
+  } catch (err) {
+    if (err instanceof ApiError && err.status >= 400 && err.status < 500 && err.status !== 429) {
+      throw new ObjectRejectedError(d.app, describeDesired(d), d.file, serverMessage(err));
+    }
+    throw err;
+  }
+}
+
+export function withMembership(obj: KubeObject, partOf: string, namespace: string | undefined): KubeObject {
+  const { namespace: _drop, ...metadata } = obj.metadata;
+  return {
+    ...obj,
+    metadata: {
+      ...metadata,
+      ...(namespace ? { namespace } : {}),
+      labels: { ...(obj.metadata.labels ?? {}), [APPLYSET_PART_OF_LABEL]: partOf },
+    },
+  };
+}
+
+/** The server's own words, with the field-level causes it lists. */
+export function serverMessage(err: ApiError): string {
+  const causes = err.body.details?.causes ?? [];
+  const message = err.body.message ?? err.message;
+  const extra = causes.filter((c) => c.message && !message.includes(c.message)).map((c) => `${c.field ? `${c.field}: ` : ""}${c.message}`);
+  return `${err.status} ${err.body.reason ?? ""}: ${message}${extra.length ? ` (${extra.join("; ")})` : ""}`.replace(/ : /, ": ");
+}

@@ -1,0 +1,73 @@
+import { locate } from "./apply.ts";
+import type { KubeClient } from "./client.ts";
+import { Discovery } from "./discovery.ts";
+import { ObjectRejectedError } from "./errors.ts";
+import { mapLimit } from "./limit.ts";
+import type { DesiredEnvironment } from "./manifests.ts";
+import { hasReadinessRule, readinessOf } from "./readiness.ts";
+import { type AppChange, appChange, type ClusterRecord, readLiveState } from "./state.ts";
+
+export interface AppStatus {
+  name: string;
+  /** The cluster holds what is rendered now: same content hash, last apply finished, every object present. */
+  inSync: boolean;
+  change: AppChange;
+  ready: boolean;
+  objects: number;
+  missing: string[];
+  notReady: { object: string; reason: string }[];
+}
+
+export interface ClusterStatus {
+  cluster: ClusterRecord;
+  apps: AppStatus[];
+  /** Apps the cluster has that the definition does not (the next `up` removes them). */
+  removed: string[];
+}
+
+/**
+ * Per app: in sync (hash record + every object exists) and ready (the same
+ * rules `up` waits for, checked once). One LIST for the records, one GET per
+ * object, a bounded number at a time.
+ */
+export async function clusterStatus(client: KubeClient, desired: DesiredEnvironment): Promise<ClusterStatus> {
+  const live = await readLiveState(client);
+  const discovery = new Discovery(client);
+  const apps = await mapLimit(desired.apps, 4, async (app): Promise<AppStatus> => {
+    const change = appChange(app, live.parents.get(app.name));
+    const missing: string[] = [];
+    const notReady: AppStatus["notReady"] = [];
+    await mapLimit(app.objects, 8, async (o) => {
+      let where: Awaited<ReturnType<typeof locate>>;
+      try {
+        where = await locate({ client, discovery }, o, app.namespace);
+      } catch (err) {
+        if (err instanceof ObjectRejectedError) {
+          missing.push(`${o.kind} ${o.name} (kind not served)`);
+          return;
+        }
+        throw err;
+      }
+      const obj = await client.getOptional<{ apiVersion: string; kind: string }>(where.path);
+      const label = `${o.kind} ${o.namespace ? `${o.namespace}/` : ""}${o.name}`;
+      if (!obj) missing.push(label);
+      else if (hasReadinessRule(o.apiVersion, o.kind)) {
+        const r = readinessOf(obj);
+        if (!r.ready) notReady.push({ object: label, reason: r.reason });
+      }
+    });
+    missing.sort();
+    notReady.sort((a, b) => a.object.localeCompare(b.object));
+    return {
+      name: app.name,
+      inSync: change === "unchanged" && missing.length === 0,
+      change,
+      ready: missing.length === 0 && notReady.length === 0,
+      objects: app.objects.length,
+      missing,
+      notReady,
+    };
+  });
+  const names = new Set(desired.apps.map((a) => a.name));
+  return { cluster: live.cluster, apps, removed: [...live.parents.keys()].filter((n) => !names.has(n)).sort() };
+}
