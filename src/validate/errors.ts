@@ -72,6 +72,7 @@ export function jsonType(value: unknown): string {
 
 /** `string "80"`, `integer 3`, `boolean true`, `object`, `array`, `null`. */
 export function describeValue(value: unknown): string {
+  if (value === undefined) return "undefined (the field is dropped when written as YAML)";
   const type = jsonType(value);
   if (type === "string" || type === "integer" || type === "number" || type === "boolean") {
     return `${type} ${preview(value)}`;
@@ -352,8 +353,9 @@ export function toIssues(errors: readonly AjvLikeError[], root: unknown): Schema
     let pointer = error.instancePath;
     let message: string;
     if (error.keyword === "additionalProperties") {
-      // Point at the unknown field itself.
+      // Point at the unknown field itself; an unknown field set to undefined is never written out.
       pointer = `${pointer}/${String(error.params.additionalProperty).replace(/~/g, "~0").replace(/\//g, "~1")}`;
+      if (valueAt(pointer, root) === undefined) continue;
       message = messageFor(error, undefined);
     } else {
       message = messageFor(error, valueAt(pointer, root));

@@ -323,7 +323,8 @@ function knownShape(value: unknown, shape: Shape | undefined): boolean {
   if (shape.keys.size === 0) return false;
   for (const key in record) {
     if (!shape.keys.has(key)) {
-      if (ignoredKey(key)) continue; // never read, so nothing below it is judged either
+      // Never read, so nothing below it is judged either; undefined is never written out.
+      if (ignoredKey(key) || record[key] === undefined) continue;
       return false;
     }
     const child = record[key];

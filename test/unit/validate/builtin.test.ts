@@ -199,3 +199,18 @@ describe("built-in kinds (kubernetes-models)", () => {
     assert.deepEqual(lenient.validate(deploymentWith((d) => (d.spec.replica = 3))), []);
   });
 });
+
+describe("values set to undefined", () => {
+  it("ignore unknown fields that would not be written, but flag undefined map values", async () => {
+    const d = deployment() as Loose;
+    d.spec.notAField = undefined;
+    d.spec.template.metadata.labels.tier = undefined;
+    const v = await createValidator([d]);
+    assert.deepEqual(v.validate(d), [
+      {
+        path: "spec.template.metadata.labels.tier",
+        message: "must be string, got undefined (the field is dropped when written as YAML)",
+      },
+    ]);
+  });
+});

@@ -47,7 +47,7 @@ describe("error formatting", () => {
   });
 
   it("formats the common keywords", () => {
-    const root = { a: 5, b: "x".repeat(70), c: [1, 2], d: "nope" };
+    const root = { a: 5, b: "x".repeat(70), c: [1, 2], d: "nope", e: true };
     const issues = toIssues(
       [
         { instancePath: "/a", keyword: "maximum", params: { comparison: "<=", limit: 3 } },
