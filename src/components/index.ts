@@ -1,13 +1,18 @@
 import { alertmanager } from "./alertmanager.ts";
 import { argocd } from "./argocd.ts";
+import { cilium } from "./cilium.ts";
 import { garage } from "./garage.ts";
+import { gatewayApi } from "./gateway-api.ts";
 import { grafana } from "./grafana.ts";
+import { istio } from "./istio.ts";
 import { loki } from "./loki.ts";
+import { networkPolicy } from "./network-policy.ts";
 import { otelCollector } from "./otel-collector.ts";
 import { postgresql } from "./postgresql.ts";
 import { prometheus } from "./prometheus.ts";
 import { tempo } from "./tempo.ts";
 import { traefik } from "./traefik.ts";
+import { workloads } from "./workloads.ts";
 
 /**
  * Every component kindling knows, by name. Order matters only for output
@@ -15,6 +20,10 @@ import { traefik } from "./traefik.ts";
  * A new component is one file plus one line here.
  */
 export const components = {
+  cilium,
+  "gateway-api": gatewayApi,
+  istio,
+  workloads,
   traefik,
   postgresql,
   garage,
@@ -25,4 +34,5 @@ export const components = {
   alertmanager,
   "otel-collector": otelCollector,
   argocd,
+  "network-policy": networkPolicy,
 } as const;
