@@ -1,14 +1,19 @@
 import { alertmanager } from "./alertmanager.ts";
 import { argocd } from "./argocd.ts";
+import { cilium } from "./cilium.ts";
 import { cloudflared } from "./cloudflared.ts";
 import { garage } from "./garage.ts";
+import { gatewayApi } from "./gateway-api.ts";
 import { grafana } from "./grafana.ts";
+import { istio } from "./istio.ts";
 import { loki } from "./loki.ts";
+import { networkPolicy } from "./network-policy.ts";
 import { otelCollector } from "./otel-collector.ts";
 import { postgresql } from "./postgresql.ts";
 import { prometheus } from "./prometheus.ts";
 import { tempo } from "./tempo.ts";
 import { traefik } from "./traefik.ts";
+import { workloads } from "./workloads.ts";
 
 /**
  * Every component kindling knows, by name. Order matters only for output
@@ -16,6 +21,10 @@ import { traefik } from "./traefik.ts";
  * A new component is one file plus one line here.
  */
 export const components = {
+  cilium,
+  "gateway-api": gatewayApi,
+  istio,
+  workloads,
   traefik,
   postgresql,
   garage,
@@ -27,4 +36,5 @@ export const components = {
   "otel-collector": otelCollector,
   argocd,
   cloudflared,
+  "network-policy": networkPolicy,
 } as const;
