@@ -38,9 +38,9 @@ export interface ExemptionLists {
 
 const DEFAULT_LISTS: ExemptionLists = { privileged: PRIVILEGED_WORKLOADS, chartExceptions: CHART_EXCEPTIONS };
 
-/** "chart traefik 41.3.0" → "traefik". */
+/** "chart traefik 41.3.0" or "chart traefik, traefik/templates/deployment.yaml" → "traefik". */
 export function chartOfSource(source: string): string | undefined {
-  return /^chart (\S+) /.exec(source)?.[1];
+  return /^chart ([^\s,]+)/.exec(source)?.[1];
 }
 
 /**

@@ -110,6 +110,7 @@ describe("exemption lists", () => {
 
   it("parses the chart name out of a source", () => {
     assert.equal(chartOfSource("chart traefik 41.3.0"), "traefik");
+    assert.equal(chartOfSource("chart cilium, cilium/templates/cilium-agent/daemonset.yaml"), "cilium");
     assert.equal(chartOfSource("typed"), undefined);
   });
 });
