@@ -2,6 +2,7 @@ import { resolve } from "node:path";
 import type { App } from "../components/types.ts";
 import { describeOrigin, originOf, renderChart } from "../helm/index.ts";
 import type { ChartSources } from "../helm/types.ts";
+import { KIND_NODE_IMAGE } from "../kind/node-image.ts";
 import { readYamlFiles, renderKustomization } from "../kustomize/index.ts";
 import type { KubeObject } from "../model/k8s.ts";
 
@@ -32,6 +33,9 @@ export async function expandApps(apps: App[], root: string, charts: ChartSources
               namespace,
               values: input.values,
               includeCrds: input.includeCrds,
+              // Charts pick API versions from the cluster version they are told about
+              // (e.g. policy/v1 PodDisruptionBudgets); tell them the one Kind runs.
+              kubeVersion: KIND_NODE_IMAGE.kubernetesVersion,
               apiVersions: input.apiVersions,
             },
             charts,
