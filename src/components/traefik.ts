@@ -3,7 +3,8 @@ import type { ChartSpec } from "../helm/types.ts";
 import { edgeRouting } from "./lib/traefik-middlewares.ts";
 import { corsOrigin, duration, hostName, httpUrl, pathPrefix, refine, secretName } from "./lib/traefik-schema.ts";
 import { type Resources, resources, resourcesSchema } from "./lib/workload.ts";
-import { defineComponent } from "./types.ts";
+import { defineComponent, type RenderContext } from "./types.ts";
+import { WORKLOADS_APP, type WorkloadsOptions, workloads } from "./workloads.ts";
 
 /** One host/path routed from the edge to a Service in the application namespace. */
 export interface TraefikRoute {
@@ -203,7 +204,7 @@ export const traefik = defineComponent<TraefikOptions>({
     { port: o.httpNodePort, option: "httpNodePort" },
     { port: o.httpsNodePort, option: "httpsNodePort" },
   ],
-  render: (_ctx, o) => [
+  render: (ctx, o) => [
     {
       name: NAME,
       namespace: o.namespace,
@@ -222,10 +223,16 @@ export const traefik = defineComponent<TraefikOptions>({
       name: TRAEFIK_ROUTES_APP,
       namespace: o.appNamespace,
       objects: edgeRouting(o),
-      dependsOn: [NAME],
+      dependsOn: [NAME, ...routesNamespaceApp(ctx, o)],
     },
   ],
 });
+
+/** The app that declares the application namespace (workloads), when present: the routes need the namespace first. */
+function routesNamespaceApp(ctx: RenderContext, o: TraefikOptions): string[] {
+  if (!ctx.has(workloads.name)) return [];
+  return ctx.optionsOf<WorkloadsOptions>(workloads.name).namespace === o.appNamespace ? [WORKLOADS_APP] : [];
+}
 
 /** Chart values. Every key checked against the chart's own values.yaml and values.schema.json (41.3.0). */
 export function traefikValues(o: TraefikOptions): Record<string, unknown> {

@@ -105,6 +105,13 @@ describe("traefik render", () => {
     assert.deepEqual(routes?.dependsOn, ["traefik"]);
   });
 
+  it("waits for the workloads app when it declares the application namespace", () => {
+    const withWorkloads: RenderContext = { ...ctx, has: (c) => c === "workloads", optionsOf: <O>() => ({ namespace: "apps" }) as O };
+    assert.deepEqual(traefik.render(withWorkloads, routed.options)[1]?.dependsOn, ["traefik", "workloads"]);
+    const elsewhere: RenderContext = { ...withWorkloads, optionsOf: <O>() => ({ namespace: "other" }) as O };
+    assert.deepEqual(traefik.render(elsewhere, routed.options)[1]?.dependsOn, ["traefik"]);
+  });
+
   it("passes NodePorts, restricted security contexts and no cross-namespace references to the chart", () => {
     const values = traefikValues(routed.options) as Record<string, Record<string, unknown>>;
     assert.deepEqual(values.ports, { web: { nodePort: 30081 }, websecure: { nodePort: 30444 } });
