@@ -79,7 +79,9 @@ export interface UpReport {
   endpoints: Endpoint[];
   warnings: string[];
   errors: { step: string; error: unknown }[];
+  /** API requests made, and how many of them were retries of transient failures. */
   requests: number;
+  retries: number;
 }
 
 /**
@@ -430,6 +432,7 @@ export async function up(opts: UpOptions): Promise<UpReport> {
     warnings,
     errors: result.errors,
     requests: s.ctx?.client.stats.requests ?? s.client?.stats.requests ?? 0,
+    retries: s.ctx?.client.stats.retries ?? s.client?.stats.retries ?? 0,
   };
 }
 

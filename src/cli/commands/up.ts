@@ -2,7 +2,7 @@ import { relative } from "node:path";
 import { ClusterError, NotReadyError, ObjectRejectedError } from "../../cluster/errors.ts";
 import { estimateColdUp } from "../../cluster/estimates.ts";
 import { fromRendered, imagesOf } from "../../cluster/manifests.ts";
-import type { StepResult } from "../../cluster/plan.ts";
+import type { PlanEvents, StepResult } from "../../cluster/plan.ts";
 import { resolveTarget } from "../../cluster/target.ts";
 import { type UpReport, up } from "../../cluster/up.ts";
 import { upPlan } from "../../cluster/up-plan.ts";
@@ -140,16 +140,7 @@ export const upCommand: Command = {
       timeoutMs,
       preload: !values["no-preload"],
       log: (line) => say(dim(`    ${line}`)),
-      events: {
-        onStart: (step) => {
-          if (/^(cluster-|images-|crds|cni|app:)/.test(step.name)) say(dim(`  ▸ ${step.name}`));
-        },
-        onEnd: (r) => {
-          if (r.status === "done") say(`  ${green("✓")} ${r.name} ${dim(`${fmtMs(r.endMs - r.startMs)}${r.note ? `  ${r.note}` : ""}`)}`);
-          else if (r.status === "failed") say(`  ${red("✗")} ${r.name}: ${(r.error as Error)?.message ?? r.error}`);
-          else if (r.status === "blocked") say(`  ${yellow("-")} ${r.name} ${dim(r.note ?? "")}`);
-        },
-      },
+      events: progressEvents(say),
     });
     if (json) printJson(jsonReport(report));
     else printReport(report, Boolean(values.timings));
@@ -167,6 +158,29 @@ export const upCommand: Command = {
     return EXIT.invalid;
   },
 };
+
+/**
+ * One line per step that did something. A step still running after a second
+ * gets a "▸ step …" line, so long work (kind create, readiness waits) shows
+ * it is alive without flooding a warm run with lines.
+ */
+function progressEvents(say: (line: string) => void): PlanEvents {
+  const timers = new Map<string, NodeJS.Timeout>();
+  return {
+    onStart: (step) => {
+      timers.set(
+        step.name,
+        setTimeout(() => say(dim(`  ▸ ${step.name} …`)), 1_000),
+      );
+    },
+    onEnd: (r) => {
+      clearTimeout(timers.get(r.name));
+      if (r.status === "done") say(`  ${green("✓")} ${r.name} ${dim(`${fmtMs(r.endMs - r.startMs)}${r.note ? `  ${r.note}` : ""}`)}`);
+      else if (r.status === "failed") say(`  ${red("✗")} ${r.name}: ${(r.error as Error)?.message?.split("\n")[0] ?? r.error}`);
+      else if (r.status === "blocked") say(`  ${yellow("-")} ${r.name} ${dim(r.note ?? "")}`);
+    },
+  };
+}
 
 function fmtMs(ms: number): string {
   return ms >= 10_000 ? `${(ms / 1000).toFixed(0)}s` : ms >= 1000 ? `${(ms / 1000).toFixed(1)}s` : `${Math.round(ms)}ms`;
@@ -211,10 +225,14 @@ function printReport(r: UpReport, timings: boolean): void {
     info(`\n${table(rows)}`);
   }
   if (!r.upToDate || timings)
-    info(
-      `\n${timingTable(r.steps, r.criticalPath)}\n${dim("critical path:")} ${r.criticalPath.join(" → ")} ${dim(`(${fmtMs(r.totalMs)})`)}`,
-    );
+    info(`\n${timingTable(r.steps, r.criticalPath)}\n${dim("critical path:")} ${shownPath(r).join(" → ")} ${dim(`(${fmtMs(r.totalMs)})`)}`);
   if (r.errors.length === 0 && !r.upToDate) info(`${green("✓")} ${bold(r.env)} is up and ready in ${fmtMs(r.totalMs)}`);
+}
+
+/** The critical path without the steps that were skipped (0 ms, nothing to see). */
+function shownPath(r: UpReport): string[] {
+  const skipped = new Set(r.steps.filter((s) => s.status === "skipped").map((s) => s.name));
+  return r.criticalPath.filter((n) => !skipped.has(n));
 }
 
 export function timingTable(steps: StepResult[], critical: string[]): string {

@@ -226,7 +226,7 @@ export async function startControlPlane(
       procs["kube-apiserver"] = startProcess("kube-apiserver", tools["kube-apiserver"], apiserverArgs, logOf("kube-apiserver"));
     };
     startApiServer();
-    client = new KubeClient(loadClusterAccess({ kubeconfig }), { retryBudgetMs: 0 });
+    client = new KubeClient(loadClusterAccess({ kubeconfig }), { retryBudgetMs: 15_000 });
     const c = client;
     const apiReady = () =>
       waitFor(
