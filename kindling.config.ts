@@ -33,7 +33,8 @@ export default definePlatform({
         postgresql: {
           storage: "50Gi",
           databases: { app: {}, orders: {} },
-          resources: { cpuRequest: "500m", memoryRequest: "1Gi", cpuLimit: "2", memoryLimit: "2Gi" },
+          // 512Mi requested keeps the full profile within a laptop's 8 GiB Docker VM (6 GiB budget); bursts up to 2Gi.
+          resources: { cpuRequest: "500m", memoryRequest: "512Mi", cpuLimit: "2", memoryLimit: "2Gi" },
         },
         garage: { replicas: 3, replicationFactor: 3, dataStorage: "50Gi" },
         loki: { retention: "720h", storage: "20Gi" },

@@ -29,7 +29,7 @@ export interface TempoOptions {
   /** Local volume: WAL, generator WAL, recent blocks. @default "2Gi" locally, "10Gi" elsewhere */
   storage: string;
   storageClass?: string;
-  /** CPU and memory. @default 100m/192Mi requested, 1/512Mi limit locally; 250m/512Mi, 2/1Gi elsewhere */
+  /** CPU and memory. @default 100m/192Mi requested, 1/512Mi limit locally; 250m/384Mi, 2/1Gi elsewhere */
   resources: Resources;
 }
 
@@ -62,7 +62,7 @@ export const tempo = defineComponent<TempoOptions>({
     resources:
       env === "local"
         ? { cpuRequest: "100m", memoryRequest: "192Mi", cpuLimit: "1", memoryLimit: "512Mi" }
-        : { cpuRequest: "250m", memoryRequest: "512Mi", cpuLimit: "2", memoryLimit: "1Gi" },
+        : { cpuRequest: "250m", memoryRequest: "384Mi", cpuLimit: "2", memoryLimit: "1Gi" },
   }),
   render: (ctx, o) => {
     const s3 = garageS3(ctx, NAME);
