@@ -51,7 +51,7 @@ describe("resolveEnvironment", () => {
   it("rejects an unknown component, listing the known ones", () => {
     const err = issuesOf(withEnv({ profile: "dev-fast", components: { trafik: {} } }));
     assert.equal(err.issues[0]?.path, "environments.local.components.trafik");
-    assert.match(err.issues[0]?.message ?? "", /unknown component \(did you mean "traefik"\?\); allowed: traefik, postgresql/);
+    assert.match(err.issues[0]?.message ?? "", /unknown component \(did you mean "traefik"\?\); allowed: .*\btraefik, postgresql\b/);
   });
 
   it("rejects an unknown profile, from the config or from --profile", () => {
@@ -113,9 +113,8 @@ describe("resolveEnvironment", () => {
     const env = resolveEnvironment(withEnv({ profile: "dev-fast", components: { postgresql: { enabled: false } } }), "local", {
       file: "k.ts",
     });
-    assert.deepEqual(
-      env.components.map((c) => c.component.name),
-      ["traefik"],
-    );
+    const names = env.components.map((c) => c.component.name);
+    assert.ok(!names.includes("postgresql"), names.join(", "));
+    assert.ok(names.includes("traefik"), names.join(", "));
   });
 });
