@@ -171,7 +171,8 @@ export class PreflightError extends ClusterError {
     const failed = checks.filter((c) => !c.ok && c.severity === "error");
     super(
       `preflight failed:\n${failed.map((c) => `  ✗ ${c.message}${c.hint ? `\n    fix: ${c.hint}` : ""}`).join("\n")}`,
-      failed[0]?.hint ?? "",
+      // Each failed check's fix is in the message already: nothing to repeat as a separate hint.
+      "",
     );
   }
 }

@@ -176,8 +176,10 @@ function progressEvents(say: (line: string) => void): PlanEvents {
     onEnd: (r) => {
       clearTimeout(timers.get(r.name));
       if (r.status === "done") say(`  ${green("✓")} ${r.name} ${dim(`${fmtMs(r.endMs - r.startMs)}${r.note ? `  ${r.note}` : ""}`)}`);
-      else if (r.status === "failed") say(`  ${red("✗")} ${r.name}: ${(r.error as Error)?.message?.split("\n")[0] ?? r.error}`);
-      else if (r.status === "blocked") say(`  ${yellow("-")} ${r.name} ${dim(r.note ?? "")}`);
+      else if (r.status === "failed") {
+        const message = String((r.error as Error)?.message ?? r.error);
+        say(`  ${red("✗")} ${r.name}: ${message.includes("\n") ? "(details below)" : message}`);
+      }
     },
   };
 }
@@ -200,11 +202,14 @@ function jsonReport(r: UpReport) {
 
 function printReport(r: UpReport, timings: boolean): void {
   for (const w of r.warnings) warn(w);
+  // Failed before any app was tried (no Docker, cluster unreachable…): the error says it all.
+  const attempted = r.apps.some((a) => a.status !== "blocked");
+  if (!attempted && r.errors.length) return;
   if (r.upToDate) {
     info(
       `${green("✓")} ${bold(r.env)} is up to date: ${r.apps.length} app(s) unchanged ${dim(`(${r.requests} request(s), ${fmtMs(r.totalMs)})`)}`,
     );
-  } else {
+  } else if (attempted) {
     const rows = [["app", "change", "result", "objects", "pruned", "time"].map(dim)];
     for (const a of r.apps) {
       const mark =
