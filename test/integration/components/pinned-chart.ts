@@ -12,6 +12,7 @@ import type { TestContext } from "node:test";
 import { parse as parseYaml } from "yaml";
 import type { ChartInput } from "../../../src/components/types.ts";
 import { type ChartSources, cachedArchivePath, readLock, renderChart } from "../../../src/helm/index.ts";
+import { KIND_NODE_IMAGE } from "../../../src/kind/node-image.ts";
 import type { KubeObject } from "../../../src/model/k8s.ts";
 import { cacheDir } from "../../../src/tools/locate.ts";
 import { requireTool } from "../../helpers/tools.ts";
@@ -59,6 +60,8 @@ export async function renderPinnedChart(t: TestContext, input: ChartInput, names
       namespace: input.namespace ?? namespace,
       values: input.values,
       includeCrds: input.includeCrds,
+      // What the render pipeline tells helm too (src/render/expand.ts).
+      kubeVersion: KIND_NODE_IMAGE.kubernetesVersion,
       apiVersions: input.apiVersions,
     },
     found.sources,
