@@ -9,8 +9,10 @@ import {
   kindClusterConfig,
   kindClusterConfigYaml,
   kindConfigIssues,
+  kindOptionsFor,
   PROFILE_SHAPES,
 } from "../../../src/kind/index.ts";
+import { environmentOf } from "./profiles-environment.ts";
 
 const EXPECTED: Record<ProfileName, { workers: number; cni: "kindnetd" | "cilium"; hostPorts: number[] }> = {
   "dev-fast": { workers: 0, cni: "kindnetd", hostPorts: [30081, 30444, 30090, 30093, 30300] },
@@ -78,6 +80,25 @@ describe("Kind cluster config per profile", () => {
     assert.equal(config.networking?.kubeProxyMode, "none");
     assert.deepEqual(kindConfigIssues(config), []);
     assert.throws(() => kindClusterConfig("dev-fast", { name: "kindling", kubeProxyMode: "none" }), /kindnetd, which needs kube-proxy/);
+  });
+});
+
+describe("Kind options from an environment", () => {
+  it("keeps kube-proxy unless Cilium replaces it", () => {
+    assert.deepEqual(kindOptionsFor(environmentOf("full"), "kindling"), { name: "kindling" });
+    assert.deepEqual(kindOptionsFor(environmentOf("dev-fast"), "kindling"), { name: "kindling" });
+  });
+
+  it("turns kube-proxy off when Cilium replaces it, and the result is a valid Kind config", () => {
+    const env = environmentOf("cilium", { cilium: { kubeProxyReplacement: true } });
+    const options = kindOptionsFor(env, "kindling");
+    assert.deepEqual(options, { name: "kindling", kubeProxyMode: "none" });
+    assert.deepEqual(kindConfigIssues(kindClusterConfig("cilium", options)), []);
+  });
+
+  it("refuses a replacement pointed at another cluster's API server", () => {
+    const env = environmentOf("full", { cilium: { kubeProxyReplacement: true } });
+    assert.throws(() => kindOptionsFor(env, "demo"), /must reach the API server at the Kind control-plane container "demo-control-plane"/);
   });
 });
 
