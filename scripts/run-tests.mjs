@@ -4,14 +4,14 @@
 // The real-Kind e2e suite runs only when asked for (npm run test:e2e).
 import { spawnSync } from "node:child_process";
 import { readdirSync, statSync } from "node:fs";
-import { join } from "node:path";
+import { isAbsolute, join } from "node:path";
 
 const root = new URL("..", import.meta.url).pathname;
 const args = process.argv.slice(2);
 const targets = args.length ? args : ["unit", "integration"];
 
 function collect(path, out) {
-  const full = join(root, path.startsWith("test/") || path.startsWith("/") ? path : join("test", path));
+  const full = isAbsolute(path) ? path : join(root, path.startsWith("test/") ? path : join("test", path));
   const stat = statSync(full, { throwIfNoEntry: false });
   if (!stat) {
     console.error(`no such test file or folder: ${path}`);

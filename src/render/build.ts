@@ -24,8 +24,6 @@ export interface BuildOptions {
   offline?: boolean;
   /** chart name → unpacked chart folder, on top of the config's charts.local. */
   localCharts?: Record<string, string>;
-  /** Re-import the config file (long-running processes). */
-  fresh?: boolean;
   warn?: (msg: string) => void;
   /** Called as each step ends, for progress output. */
   progress?: (step: string, ms: number) => void;
@@ -54,7 +52,7 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
     t = now;
   };
 
-  const config = await loadConfig(opts.config, { fresh: opts.fresh });
+  const config = await loadConfig(opts.config);
   lap("load");
 
   const envs = opts.envs?.length ? opts.envs : environmentNames(config.definition);

@@ -3,6 +3,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
+import { components } from "../../../src/components/index.ts";
 import { KINDLING_BIN, snapshotTree, tempProject, writeConfig } from "../../helpers/project.ts";
 import { requireTool } from "../../helpers/tools.ts";
 
@@ -12,12 +13,16 @@ function kindling(cwd: string, ...args: string[]) {
   return spawnSync(process.execPath, [KINDLING_BIN, ...args], { cwd, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
 }
 
-/** A local environment without chart-based components, so no chart archive is needed. */
+/** Environments without chart-based components, so no chart archive (and no lock file) is needed. */
+const noCharts = Object.values(components)
+  .filter((c) => (c.charts ?? []).length > 0)
+  .map((c) => `"${c.name}": { enabled: false }`)
+  .join(", ");
 const typedOnly = `{
   gitops: { repoURL: "https://github.com/acme/platform.git" },
   environments: {
-    local: { profile: "dev-fast", components: { traefik: { enabled: false } } },
-    prod: { profile: "full", components: { traefik: { enabled: false }, postgresql: { storage: "50Gi" } } },
+    local: { profile: "dev-fast", components: { ${noCharts} } },
+    prod: { profile: "full", components: { ${noCharts}, postgresql: { storage: "50Gi" } } },
   },
 }`;
 
@@ -81,7 +86,7 @@ describe("kindling CLI", () => {
     const dir = tempProject(typedOnly);
     assert.equal(kindling(dir, "build").status, 0);
     const before = snapshotTree(join(dir, "manifests-result"));
-    writeConfig(dir, typedOnly.replaceAll("traefik: { enabled: false }", "traefik: {}"));
+    writeConfig(dir, typedOnly.replaceAll(`"traefik": { enabled: false }`, `"traefik": {}`));
     const r = kindling(dir, "build", "--local-chart", `traefik=${join(fixtures, "invalid-deployment")}`);
     assert.equal(r.status, 1, r.stderr);
     assert.match(r.stderr, /local\/traefik: Deployment edge\/broken at spec\.replicas: .*integer/);
