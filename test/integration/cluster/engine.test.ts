@@ -1,11 +1,12 @@
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
-import { mkdtemp, rm } from "node:fs/promises";
+import { execFile, spawn } from "node:child_process";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
-import { parentName } from "../../../src/cluster/applyset.ts";
+import { promisify } from "node:util";
+import { appApplySetId, applySetId, parentName } from "../../../src/cluster/applyset.ts";
 import { diffEnvironment } from "../../../src/cluster/diff.ts";
 import { NotReadyError, ObjectRejectedError } from "../../../src/cluster/errors.ts";
 import { readRendered } from "../../../src/cluster/manifests.ts";
@@ -13,6 +14,7 @@ import { clusterStatus } from "../../../src/cluster/status.ts";
 import { type UpReport, up } from "../../../src/cluster/up.ts";
 import type { KubeObject } from "../../../src/model/k8s.ts";
 import { type SampleApp, sampleApps, sampleDeployment, writeSampleEnv } from "../../fixtures/cluster/sample-env.ts";
+import { requireTool } from "../../helpers/tools.ts";
 import { type ControlPlane, startControlPlane } from "./harness.ts";
 import { controlPlaneTools } from "./tools.ts";
 
@@ -23,6 +25,7 @@ import { controlPlaneTools } from "./tools.ts";
  * each other (one control plane for the file: starting one costs ~5 s).
  */
 const ROOT = new URL("../../../", import.meta.url).pathname;
+const run = promisify(execFile);
 
 test("bootstrap engine against a real API server", { timeout: 600_000 }, async (t) => {
   const tools = controlPlaneTools(t);
@@ -89,6 +92,27 @@ test("bootstrap engine against a real API server", { timeout: 600_000 }, async (
     const parent = await get(`/api/v1/namespaces/kube-system/configmaps/${parentName("web")}`);
     assert.equal(parent.metadata.annotations?.["kindling.dev/phase"], "ready");
     assert.match(parent.metadata.annotations?.["applyset.kubernetes.io/contains-group-kinds"] ?? "", /Deployment\.apps/);
+  });
+
+  await t.test("the ApplySet is the one kubectl computes and understands", async (st) => {
+    const kubectl = requireTool(st, "kubectl");
+    if (!kubectl) return;
+    const env = { ...process.env, KUBECONFIG: cp.kubeconfig, KUBECTL_APPLYSET: "true" };
+    // kubectl's own parent for a throwaway set: its id label must be what kindling computes for that parent.
+    const file = join(out, "interop.yaml");
+    await writeFile(file, "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: interop-member\n  namespace: kube-system\n");
+    await run(kubectl, ["apply", "--server-side", "--prune", "--applyset=configmaps/interop", "-n", "kube-system", "-f", file], { env });
+    const parent = await get("/api/v1/namespaces/kube-system/configmaps/interop");
+    assert.equal(parent.metadata.labels?.["applyset.kubernetes.io/id"], applySetId("interop", "kube-system"));
+    // And kubectl finds kindling's members by the same label.
+    const { stdout } = await run(
+      kubectl,
+      ["get", "deployments", "-A", "-l", `applyset.kubernetes.io/part-of=${appApplySetId("web")}`, "-o", "name"],
+      { env },
+    );
+    assert.deepEqual(stdout.trim().split("\n").sort(), ["deployment.apps/api", "deployment.apps/web"]);
+    await cp.client.request({ method: "DELETE", path: "/api/v1/namespaces/kube-system/configmaps/interop-member" });
+    await cp.client.request({ method: "DELETE", path: "/api/v1/namespaces/kube-system/configmaps/interop" });
   });
 
   await t.test("a second up changes nothing: one request, no object touched", async () => {
