@@ -1,5 +1,5 @@
-import { stringify } from "yaml";
 import type { KubeObject } from "../model/k8s.ts";
+import { emitYaml } from "./yaml-emit.ts";
 
 const TOP = ["apiVersion", "kind", "metadata", "spec", "data", "stringData", "binaryData", "type"];
 const META = ["name", "namespace", "labels", "annotations"];
@@ -26,10 +26,5 @@ function ordered(value: unknown, priority: readonly string[]): unknown {
 }
 
 export function toYaml(obj: KubeObject): string {
-  return stringify(ordered(obj, TOP), {
-    // Shared sub-objects must be written out in full, never as YAML anchors.
-    aliasDuplicateObjects: false,
-    lineWidth: 0,
-    indentSeq: true,
-  });
+  return emitYaml(ordered(obj, TOP));
 }

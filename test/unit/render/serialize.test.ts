@@ -7,7 +7,7 @@ describe("toYaml", () => {
     const shared = { a: "1" };
     const yaml = toYaml({
       spec: { z: 1, containers: [{ image: "x", name: "c" }], a: shared, b: shared },
-      metadata: { labels: { b: "2", a: "1" }, namespace: "ns", name: "n" },
+      metadata: { labels: { b: "2", a: "1" }, namespace: "ns", name: "cm" },
       kind: "ConfigMap",
       apiVersion: "v1",
     });
@@ -17,7 +17,7 @@ describe("toYaml", () => {
         "apiVersion: v1",
         "kind: ConfigMap",
         "metadata:",
-        "  name: n",
+        "  name: cm",
         "  namespace: ns",
         "  labels:",
         '    a: "1"',
