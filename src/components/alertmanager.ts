@@ -126,8 +126,6 @@ function statefulSet(o: AlertmanagerOptions, config: string): KubeObject {
           labels,
           annotations: {
             "kindling.dev/config-hash": createHash("sha256").update(config).digest("hex").slice(0, 16),
-            "prometheus.io/scrape": "true",
-            "prometheus.io/port": String(ALERTMANAGER_PORT),
           },
         },
         spec: {

@@ -104,7 +104,7 @@ export const otelCollector = defineComponent<OtelCollectorOptions>({
       // Pipelines share their receiver/processor lists; write them out, never as YAML anchors.
       { lineWidth: 0, aliasDuplicateObjects: false },
     );
-    const objects = [configMap(config), deployment(o, config), service()];
+    const objects = [configMap(config), deployment(o, config), service(), metricsService()];
     if (o.replicas > 1) objects.push(disruptionBudget());
     // No dependsOn: exporters queue and retry, so the collector can start alongside its backends.
     return [{ name: NAME, namespace: o.namespace, objects }];
@@ -133,8 +133,6 @@ function deployment(o: OtelCollectorOptions, config: string): KubeObject {
           annotations: {
             // A changed config rolls the pods; the collector does not reload its config file.
             "kindling.dev/config-hash": createHash("sha256").update(config).digest("hex").slice(0, 16),
-            "prometheus.io/scrape": "true",
-            "prometheus.io/port": String(COLLECTOR_PORTS.metrics),
           },
         },
         spec: {
@@ -199,6 +197,20 @@ function service(): KubeObject {
         port("otlp-http", COLLECTOR_PORTS.otlpHttp, "http"),
         port("metrics", COLLECTOR_PORTS.metrics, "http"),
       ],
+    },
+  };
+}
+
+/** Headless, so Prometheus resolves every replica and scrapes each one (prometheus-targets.ts). */
+function metricsService(): KubeObject {
+  return {
+    apiVersion: "v1",
+    kind: "Service",
+    metadata: { name: `${NAME}-headless`, labels },
+    spec: {
+      clusterIP: "None",
+      selector: labels,
+      ports: [{ name: "metrics", port: COLLECTOR_PORTS.metrics, targetPort: "metrics", protocol: "TCP" }],
     },
   };
 }

@@ -6,6 +6,7 @@ import { ALERTMANAGER_HEADLESS, ALERTMANAGER_PORT } from "./lib/alertmanager-con
 import { PROMETHEUS_PORT, prometheusConfig, RULES_DIR } from "./lib/prometheus-config.ts";
 import { postgresExporterApp } from "./lib/prometheus-postgres-exporter.ts";
 import { platformRuleGroups, ruleFile } from "./lib/prometheus-rules.ts";
+import { platformTargets } from "./lib/prometheus-targets.ts";
 import {
   appLabels,
   type Resources,
@@ -89,7 +90,6 @@ export const prometheus = defineComponent<PrometheusOptions>({
         name: NAME,
         namespace: o.namespace,
         objects: [
-          ...rbac(o.namespace),
           configMap(NAME, { "prometheus.yml": files.config }),
           configMap(`${NAME}-rules`, { [RULE_FILE]: files.rules }),
           statefulSet(o, files),
@@ -113,6 +113,7 @@ export function prometheusFiles(ctx: Pick<RenderContext, "env" | "has" | "option
     scrapeInterval: o.scrapeInterval,
     evaluationInterval: o.evaluationInterval,
     maxExemplars: o.maxExemplars,
+    targets: platformTargets(ctx),
     ...(am ? { alertmanagerDns: `${ALERTMANAGER_HEADLESS}.${am}.svc.cluster.local`, alertmanagerPort: ALERTMANAGER_PORT } : {}),
   });
   const groups = platformRuleGroups({
@@ -125,27 +126,6 @@ export function prometheusFiles(ctx: Pick<RenderContext, "env" | "has" | "option
 }
 
 const labels = appLabels(NAME, "metrics");
-
-function rbac(namespace: string): KubeObject[] {
-  // Cluster-wide read of pods: kubernetes_sd finds annotated pods in every namespace, including applications'.
-  const role = `kindling-${NAME}`;
-  return [
-    { apiVersion: "v1", kind: "ServiceAccount", metadata: { name: NAME, labels } },
-    {
-      apiVersion: "rbac.authorization.k8s.io/v1",
-      kind: "ClusterRole",
-      metadata: { name: role, labels },
-      rules: [{ apiGroups: [""], resources: ["pods"], verbs: ["get", "list", "watch"] }],
-    },
-    {
-      apiVersion: "rbac.authorization.k8s.io/v1",
-      kind: "ClusterRoleBinding",
-      metadata: { name: role, labels },
-      roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: role },
-      subjects: [{ kind: "ServiceAccount", name: NAME, namespace }],
-    },
-  ];
-}
 
 function configMap(name: string, data: Record<string, string>): KubeObject {
   return { apiVersion: "v1", kind: "ConfigMap", metadata: { name, labels }, data };
@@ -170,7 +150,8 @@ function statefulSet(o: PrometheusOptions, files: { config: string; rules: strin
           },
         },
         spec: {
-          serviceAccountName: NAME,
+          // Discovery is by DNS (prometheus-targets.ts): no Kubernetes API access, so no token in the pod.
+          automountServiceAccountToken: false,
           // The image's user is nobody.
           securityContext: restrictedPodSecurity(65534),
           containers: [

@@ -1,3 +1,5 @@
+import type { ScrapeTarget } from "./prometheus-targets.ts";
+
 /**
  * prometheus.yml as a pure function of typed input. Checked by
  * `promtool check config` (with the rule files beside it) in
@@ -17,6 +19,8 @@ export interface PrometheusConfigInput {
   /** DNS name of Alertmanager's headless Service; every replica behind it gets the alerts. Absent: no alerting. */
   alertmanagerDns?: string;
   alertmanagerPort?: number;
+  /** Platform services to scrape (prometheus-targets.ts). */
+  targets: ScrapeTarget[];
 }
 
 export function prometheusConfig(i: PrometheusConfigInput): Record<string, unknown> {
@@ -36,41 +40,16 @@ export function prometheusConfig(i: PrometheusConfigInput): Record<string, unkno
         }
       : {}),
     storage: { exemplars: { max_exemplars: i.maxExemplars } },
-    scrape_configs: [{ job_name: "prometheus", static_configs: [{ targets: [`localhost:${PROMETHEUS_PORT}`] }] }, annotatedPods()],
+    scrape_configs: [{ job_name: "prometheus", static_configs: [{ targets: [`localhost:${PROMETHEUS_PORT}`] }] }, ...i.targets.map(dnsJob)],
   };
 }
 
-/**
- * Every pod that asks to be scraped: `prometheus.io/scrape: "true"`, with
- * `prometheus.io/port` and optionally `prometheus.io/path`. The job is the
- * pod's app.kubernetes.io/name, so alert rules can say `up{job="otel-collector"}`
- * and mean every replica. Charts (Loki, Tempo, Traefik) opt in with the same
- * annotations; no per-component scrape config to keep in sync.
- */
-function annotatedPods(): Record<string, unknown> {
+function dnsJob(t: ScrapeTarget): Record<string, unknown> {
   return {
-    job_name: "kubernetes-pods",
-    kubernetes_sd_configs: [{ role: "pod" }],
-    relabel_configs: [
-      { source_labels: ["__meta_kubernetes_pod_annotation_prometheus_io_scrape"], action: "keep", regex: "true" },
-      // Finished and not-yet-started pods have nothing to scrape; "down" for them would be a false alarm.
-      { source_labels: ["__meta_kubernetes_pod_phase"], action: "drop", regex: "Pending|Succeeded|Failed" },
-      {
-        source_labels: ["__meta_kubernetes_pod_annotation_prometheus_io_path"],
-        action: "replace",
-        regex: "(.+)",
-        target_label: "__metrics_path__",
-      },
-      {
-        source_labels: ["__address__", "__meta_kubernetes_pod_annotation_prometheus_io_port"],
-        action: "replace",
-        regex: "([^:]+)(?::\\d+)?;(\\d+)",
-        replacement: "$1:$2",
-        target_label: "__address__",
-      },
-      { source_labels: ["__meta_kubernetes_pod_label_app_kubernetes_io_name"], action: "replace", regex: "(.+)", target_label: "job" },
-      { source_labels: ["__meta_kubernetes_namespace"], action: "replace", target_label: "namespace" },
-      { source_labels: ["__meta_kubernetes_pod_name"], action: "replace", target_label: "pod" },
-    ],
+    job_name: t.job,
+    ...(t.metricsPath ? { metrics_path: t.metricsPath } : {}),
+    dns_sd_configs: [{ names: [t.dnsName], type: "A", port: t.port }],
+    // The namespace label lets alerts group and route the way they do for anything else in Kubernetes.
+    relabel_configs: [{ target_label: "namespace", replacement: t.namespace }],
   };
 }

@@ -6,11 +6,12 @@ import { appLabels, type Resources, resources, restrictedContainerSecurity, rest
  * postgres_exporter next to PostgreSQL, so Prometheus can tell whether the
  * database is up (pg_up) and the PostgreSQLDown rule has something to watch.
  * It runs in PostgreSQL's namespace because that is where the credentials
- * Secret lives; Prometheus finds it through its scrape annotations.
+ * Secret lives; Prometheus finds it through its headless Service.
  */
 
 export const POSTGRES_EXPORTER = "postgres-exporter";
-const PORT = 9187;
+export const POSTGRES_EXPORTER_PORT = 9187;
+const PORT = POSTGRES_EXPORTER_PORT;
 
 export interface PostgresExporterInput {
   /** PostgreSQL's namespace. */
@@ -22,7 +23,7 @@ export interface PostgresExporterInput {
 }
 
 export function postgresExporterApp(i: PostgresExporterInput): App {
-  return { name: POSTGRES_EXPORTER, namespace: i.namespace, objects: [deployment(i)], dependsOn: ["postgresql"] };
+  return { name: POSTGRES_EXPORTER, namespace: i.namespace, objects: [deployment(i), service()], dependsOn: ["postgresql"] };
 }
 
 const labels = appLabels(POSTGRES_EXPORTER, "metrics");
@@ -36,7 +37,7 @@ function deployment(i: PostgresExporterInput): KubeObject {
       replicas: 1,
       selector: { matchLabels: labels },
       template: {
-        metadata: { labels, annotations: { "prometheus.io/scrape": "true", "prometheus.io/port": String(PORT) } },
+        metadata: { labels },
         spec: {
           // The image's user is nobody.
           securityContext: restrictedPodSecurity(65534),
@@ -60,5 +61,15 @@ function deployment(i: PostgresExporterInput): KubeObject {
         },
       },
     },
+  };
+}
+
+/** Headless: Prometheus resolves it to the exporter pod (prometheus-targets.ts). */
+function service(): KubeObject {
+  return {
+    apiVersion: "v1",
+    kind: "Service",
+    metadata: { name: POSTGRES_EXPORTER, labels },
+    spec: { clusterIP: "None", selector: labels, ports: [{ name: "metrics", port: PORT, targetPort: "metrics", protocol: "TCP" }] },
   };
 }
