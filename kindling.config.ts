@@ -39,6 +39,7 @@ export default definePlatform({
         garage: { replicas: 3, replicationFactor: 3, dataStorage: "50Gi" },
         loki: { retention: "720h", storage: "20Gi" },
         tempo: { retention: "720h", storage: "20Gi" },
+        prometheus: { retention: "15d", storage: "50Gi" },
       },
     },
   },

@@ -23,7 +23,7 @@ export interface PrometheusOptions {
   namespace: string;
   /** The official image, pinned by tag. @default "quay.io/prometheus/prometheus:v3.13.5" (an LTS release) */
   image: string;
-  /** How long samples are kept. @default "1d" locally, "7d" in staging, "15d" in prod */
+  /** How long samples are kept. @default "1d" locally, "7d" elsewhere (the reference prod config sets "15d") */
   retention: string;
   /** Size of the data volume; keep it above what the retention needs. @default "2Gi" locally, "10Gi" elsewhere */
   storage: string;
@@ -70,7 +70,7 @@ export const prometheus = defineComponent<PrometheusOptions>({
   defaults: ({ env }) => ({
     namespace: "observability",
     image: "quay.io/prometheus/prometheus:v3.13.5",
-    retention: env === "local" ? "1d" : env === "prod" ? "15d" : "7d",
+    retention: env === "local" ? "1d" : "7d",
     storage: env === "local" ? "2Gi" : "10Gi",
     resources: { cpuRequest: "100m", memoryRequest: "512Mi", cpuLimit: "1", memoryLimit: "1Gi" },
     nodePort: 30090,
