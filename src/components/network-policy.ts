@@ -42,8 +42,19 @@ export const networkPolicy = defineComponent<NetworkPolicyOptions>({
 /** The plan for this environment; exported so a reachability check can read the same data the policies come from. */
 export function networkPlan(ctx: Pick<RenderContext, "has" | "optionsOf">, o: NetworkPolicyOptions): NetworkPlan {
   const peers = resolvePeers(ctx, o);
+  const cloudflaredNamespace = componentOption(ctx, "cloudflared", "namespace", "string");
   return platformPlan({
     peers,
+    ...(cloudflaredNamespace
+      ? {
+          cloudflared: {
+            kind: "pods",
+            name: "cloudflared",
+            namespace: cloudflaredNamespace,
+            podLabels: { "app.kubernetes.io/name": "cloudflared" },
+          } as PodPeer,
+        }
+      : {}),
     mesh: ctx.has("istio") ? meshPeers(ctx, peers.apps) : undefined,
     kubeApiClients: o.kubeApiClients,
     nodeCidrs: o.nodeCidrs,

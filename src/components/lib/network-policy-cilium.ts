@@ -56,6 +56,8 @@ function rules(side: "from" | "to", peer: Peer, ports: PortSpec[], plan: Network
       return [{ [`${side}Entities`]: ["world", "host", "remote-node"], ...toPorts }];
     case "apiserver":
       return [{ [`${side}Entities`]: ["kube-apiserver"], ...toPorts }];
+    case "internet":
+      return [{ [`${side}Entities`]: ["world"], ...toPorts }];
     case "any-pod":
       // An empty selector would mean "this namespace" in a namespaced policy; every namespace needs the label to exist.
       return [{ [`${side}Endpoints`]: [{ matchExpressions: [{ key: NAMESPACE_LABEL, operator: "Exists" }] }], ...toPorts }];

@@ -40,6 +40,8 @@ export interface MeshPeers {
 
 export interface PlanInput {
   peers: PlatformPeers;
+  /** The Cloudflare Tunnel connector, when the optional cloudflared component is on. */
+  cloudflared?: PodPeer;
   /** Present when the Istio ambient mesh is on. */
   mesh?: MeshPeers;
   /** Names of peers (keys of PlatformPeers) that watch the Kubernetes API. */
@@ -151,6 +153,23 @@ export function platformPlan(input: PlanInput): NetworkPlan {
       `${p[name].name} watches the Kubernetes API`,
     );
   }
+  if (input.cloudflared) {
+    const tunnel = input.cloudflared;
+    platform(
+      "cloudflared-to-cloudflare",
+      tunnel,
+      { kind: "internet" },
+      [tcp(7844), { port: 7844, protocol: "UDP" }],
+      "the Cloudflare Tunnel connector dials Cloudflare's edge on 7844 (QUIC over UDP, HTTP/2 over TCP as fallback)",
+    );
+    platform(
+      "cloudflared-to-traefik",
+      tunnel,
+      p.traefik,
+      ports(p.traefik.ports.web),
+      "requests arriving through the tunnel enter the platform at Traefik, like any client's",
+    );
+  }
   if (mesh) {
     platform(
       "waypoint-to-istiod",
@@ -164,7 +183,8 @@ export function platformPlan(input: PlanInput): NetworkPlan {
   // Default-deny where the platform's own workloads run; kube-system and
   // istio-system (the CNI and the mesh) are infrastructure and stay as their charts set them.
   const { dns: _dns, ...workloadPeers } = p;
-  const sorted = [...new Set(Object.values(workloadPeers).map((peer) => peer.namespace))].sort();
+  const guarded = [...Object.values(workloadPeers), ...(input.cloudflared ? [input.cloudflared] : [])];
+  const sorted = [...new Set(guarded.map((peer) => peer.namespace))].sort();
   const scrape = "Prometheus scrapes every pod annotated prometheus.io/scrape (kubernetes_sd, role pod), on the port the pod names";
   platform("prometheus-scrape", p.prometheus, { kind: "any-pod" }, [], scrape);
   for (const ns of sorted) {

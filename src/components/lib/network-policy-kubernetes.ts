@@ -61,6 +61,9 @@ function peers(peer: Peer, plan: NetworkPlan): Record<string, unknown>[] {
       return [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": peer.namespace } }, podSelector: podSelector(peer) }];
     case "any-pod":
       return [{ namespaceSelector: {}, podSelector: {} }];
+    case "internet":
+      // Public addresses only: the private ranges hold the nodes, pods and Services.
+      return [{ ipBlock: { cidr: "0.0.0.0/0", except: ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"] } }];
     case "outside":
     case "apiserver":
       return plan.nodeCidrs.map((cidr) => ({ ipBlock: { cidr } }));

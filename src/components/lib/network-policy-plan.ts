@@ -30,9 +30,10 @@ export interface PodPeer {
  * - kubelet: the node's kubelet probing its pods (and, under the ambient mesh,
  *   the link-local address ambient rewrites probes to);
  * - apiserver: the Kubernetes API;
- * - any-pod: every pod of every namespace (Prometheus discovers what it scrapes).
+ * - any-pod: every pod of every namespace (Prometheus discovers what it scrapes);
+ * - internet: public addresses only (the Cloudflare Tunnel's connections out).
  */
-export type Peer = PodPeer | { kind: "outside" } | { kind: "kubelet" } | { kind: "apiserver" } | { kind: "any-pod" };
+export type Peer = PodPeer | { kind: "outside" } | { kind: "kubelet" } | { kind: "apiserver" } | { kind: "any-pod" } | { kind: "internet" };
 
 export interface Flow {
   /** Becomes the object names "<id>-egress" (source namespace) and "<id>-ingress" (destination namespace); unique per namespace. */

@@ -224,6 +224,29 @@ describe("network-policy in full: Cilium under the Istio ambient mesh", () => {
   });
 });
 
+describe("network-policy with the optional Cloudflare Tunnel", () => {
+  it("opens the tunnel's way out (7844 to the internet) and in (to Traefik), and nothing more", (t) => {
+    let policies: KubeObject[];
+    try {
+      policies = policiesOf("dev-fast", { cloudflared: { enabled: true } });
+    } catch (e) {
+      // cloudflared is another part's component; where it is not registered there is nothing to test here.
+      if (/unknown component/.test(String(e))) return t.skip("the cloudflared component is not registered in this tree");
+      throw e;
+    }
+    const c = cast("dev-fast");
+    const tunnel: Endpoint = { kind: "pod", namespace: "edge", labels: { "app.kubernetes.io/name": "cloudflared" }, ip: "10.244.1.200" };
+    const k = (to: Endpoint, port: number, protocol?: "TCP" | "UDP") => kubernetesAllows(policies, { from: tunnel, to, port, protocol });
+    assert.equal(k(INTERNET, 7844, "UDP"), true);
+    assert.equal(k(INTERNET, 7844), true);
+    assert.equal(k(c.traefik, 8000), true);
+    assert.equal(k(INTERNET, 443), false);
+    assert.equal(k(c.app, 8080), false, "the tunnel goes through Traefik, never straight to an app");
+    assert.equal(k(NODE, 7844), false, "public addresses only");
+    assert.equal(kubernetesAllows(policies, { from: c.traefik, to: INTERNET, port: 7844 }), false);
+  });
+});
+
 describe("network-policy follows the components it connects", () => {
   it("takes a component's namespace from the component itself", () => {
     const policies = policiesOf("dev-fast", { postgresql: { namespace: "db" } });
