@@ -1,12 +1,14 @@
-import { relative } from "node:path";
+import { dirname, relative, resolve } from "node:path";
 import { ClusterError, NotReadyError, ObjectRejectedError } from "../../cluster/errors.ts";
 import { estimateColdUp } from "../../cluster/estimates.ts";
 import { fromRendered, imagesOf } from "../../cluster/manifests.ts";
 import type { PlanEvents, StepResult } from "../../cluster/plan.ts";
+import { renderUnlessCurrent } from "../../cluster/render-fingerprint.ts";
 import { resolveTarget } from "../../cluster/target.ts";
 import { type UpReport, up } from "../../cluster/up.ts";
 import { upPlan } from "../../cluster/up-plan.ts";
 import { PROFILES } from "../../components/types.ts";
+import { DEFAULT_CONFIG_FILE } from "../../config/load.ts";
 import { build } from "../../render/build.ts";
 import { parse, UsageError } from "../args.ts";
 import { EXIT } from "../exit-codes.ts";
@@ -60,6 +62,7 @@ ${CLUSTER_FLAGS_HELP}
       --timeout <dur>      readiness timeout per app: 90s, 5m (default: 5m)
       --no-preload         do not pull images on the host and load them into Kind
       --timings            print the timing table even when nothing changed
+      --rerender           render even if no input changed since the last build (see docs/bootstrap.md)
 
 Examples:
   kindling up                              the local environment, its profile (npm run bootstrap)
@@ -96,6 +99,7 @@ export const upCommand: Command = {
       timeout: { type: "string" },
       "no-preload": { type: "boolean" },
       timings: { type: "boolean" },
+      rerender: { type: "boolean" },
     });
     if (values.help) {
       process.stdout.write(HELP);
@@ -113,17 +117,16 @@ export const upCommand: Command = {
     const json = Boolean(values.json);
     const say = json ? () => {} : info;
     const manifests = values.manifests as string | undefined;
+    const config = values.config as string | undefined;
+    const offline = Boolean(values.offline);
     const render = async () => {
       if (manifests) return manifests;
-      const result = await build({
-        config: values.config as string | undefined,
-        envs: [env],
-        profile,
-        write: true,
-        offline: Boolean(values.offline),
-        warn,
-      });
-      return result.written[0] as string;
+      const { dir, reused } = await renderUnlessCurrent(
+        { root: dirname(resolve(config ?? DEFAULT_CONFIG_FILE)), env, profile, offline, config, force: Boolean(values.rerender) },
+        async () => (await build({ config, envs: [env], profile, write: true, offline, warn })).written[0] as string,
+      );
+      if (reused) say(dim(`  render: no input changed since the last build, reusing ${relative(process.cwd(), dir) || dir}`));
+      return dir;
     };
     const target = resolveTarget({
       name: values.name as string | undefined,
