@@ -9,7 +9,7 @@ import { checkWorkloadSecurity } from "../../../src/policy/security.ts";
 import { applicationFor } from "../../../src/render/argocd.ts";
 import { createValidator } from "../../../src/validate/index.ts";
 import { requireTool } from "../../helpers/tools.ts";
-import { chartDefaultValues, find, offlineChartSources, renderPinnedChart, unknownValuePaths } from "./pinned-chart.ts";
+import { chartDefaultValues, find, offlineChartSources, renderOffline, unknownValuePaths } from "./pinned-chart.ts";
 
 const ctx: RenderContext = {
   env: "staging",
@@ -24,14 +24,17 @@ const options = argocd.defaults(ctx) as ArgocdOptions;
 const [app] = argocd.render(ctx, options);
 const chartInput = app?.charts?.[0] as ChartInput;
 
-let rendered: Promise<KubeObject[] | undefined> | undefined;
-/** One helm run shared by the tests (each still skips on its own when the chart is missing). */
-function render(t: TestContext) {
-  rendered ??= renderPinnedChart(t, chartInput, "argocd");
-  return rendered.then((objects) => {
-    if (!objects) t.skip("see the first test's skip reason");
-    return objects;
-  });
+let rendered: ReturnType<typeof renderOffline> | undefined;
+/** One helm run shared by the tests; each skips with the reason when helm or the chart is missing. */
+async function render(t: TestContext): Promise<KubeObject[] | undefined> {
+  if (!requireTool(t, "helm")) return undefined;
+  rendered ??= renderOffline(chartInput, "argocd");
+  const result = await rendered;
+  if ("missing" in result) {
+    t.skip(result.missing);
+    return undefined;
+  }
+  return result.objects;
 }
 
 describe("argo-cd chart 10.1.1 with kindling's values (real helm)", () => {

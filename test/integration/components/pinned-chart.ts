@@ -48,12 +48,19 @@ export async function offlineChartSources(input: ChartInput): Promise<{ sources:
  */
 export async function renderPinnedChart(t: TestContext, input: ChartInput, namespace: string): Promise<KubeObject[] | undefined> {
   if (!requireTool(t, "helm")) return undefined;
-  const found = await offlineChartSources(input);
-  if ("missing" in found) {
-    t.skip(found.missing);
+  const result = await renderOffline(input, namespace);
+  if ("missing" in result) {
+    t.skip(result.missing);
     return undefined;
   }
-  return renderChart(
+  return result.objects;
+}
+
+/** The same without a test context (the caller has checked for helm): for one render shared by several tests. */
+export async function renderOffline(input: ChartInput, namespace: string): Promise<{ objects: KubeObject[] } | { missing: string }> {
+  const found = await offlineChartSources(input);
+  if ("missing" in found) return found;
+  const objects = await renderChart(
     {
       chart: input.chart,
       release: input.release,
@@ -66,6 +73,7 @@ export async function renderPinnedChart(t: TestContext, input: ChartInput, names
     },
     found.sources,
   );
+  return { objects };
 }
 
 export function find(objects: KubeObject[], kind: string, name: string): KubeObject {
