@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { test } from "node:test";
+import { getJson } from "./processes.ts";
 import { startStack } from "./stack.ts";
 
 const SERVICE_NAME = /"key":"service.name","value":\{"stringValue":"kindling-probe"\}/;
@@ -27,6 +28,34 @@ test("telemetry goes through kindling's collector: metrics to Prometheus, traces
     assert.equal(result[0]?.metric.__name__, probe);
     // service.name becomes the job label in the OTLP → Prometheus translation.
     assert.equal(result[0]?.metric.job, "kindling-probe");
+  });
+
+  await t.test("exemplars keep the trace id all the way into Prometheus' exemplar storage (Grafana's metric → trace link)", async () => {
+    const traceId = randomBytes(16).toString("hex");
+    const counter = `${probe}_exemplar`;
+    await stack.telemetrygen(
+      "metrics",
+      "--metrics",
+      "3",
+      "--rate",
+      "0",
+      "--metric-type",
+      "Sum",
+      "--otlp-metric-name",
+      counter,
+      "--trace-id",
+      traceId,
+      "--span-id",
+      randomBytes(8).toString("hex"),
+    );
+    const now = Date.now() / 1000;
+    // A monotonic sum becomes a counter: the translation adds _total.
+    const url = `${stack.prometheusUrl}/api/v1/query_exemplars?query=${counter}_total&start=${now - 600}&end=${now + 600}`;
+    const found = await stack.until("an exemplar", async () => {
+      const r = (await getJson(url)) as { data: { exemplars: { labels: Record<string, string> }[] }[] } | undefined;
+      return r?.data[0]?.exemplars[0];
+    });
+    assert.equal(found.labels.trace_id, traceId);
   });
 
   await t.test("traces reach the OTLP gRPC endpoint standing in for Tempo", async () => {
