@@ -11,6 +11,7 @@ import {
   type PeerName,
 } from "./lib/network-policy-options.ts";
 import type { NetworkPlan, PodPeer } from "./lib/network-policy-plan.ts";
+import { platformTargets } from "./lib/prometheus-targets.ts";
 import { type App, defineComponent, type RenderContext } from "./types.ts";
 import { WAYPOINT_LABEL, WORKLOADS_APP, type WorkloadsOptions } from "./workloads.ts";
 
@@ -45,6 +46,7 @@ export function networkPlan(ctx: Pick<RenderContext, "has" | "optionsOf">, o: Ne
   const cloudflaredNamespace = componentOption(ctx, "cloudflared", "namespace", "string");
   return platformPlan({
     peers,
+    scrapeTargets: scrapeTargets(ctx),
     ...(cloudflaredNamespace
       ? {
           cloudflared: {
@@ -92,6 +94,19 @@ function resolvePeers(ctx: Pick<RenderContext, "has" | "optionsOf">, o: NetworkP
     postgresExporter: { ...pods("postgresExporter", "postgres-exporter"), ports: {} },
     dns: { ...pods("dns", "kube-dns"), ports: { dns: list(o.dns.ports.dns) } },
   };
+}
+
+/**
+ * Exactly what Prometheus scrapes: the prometheus component's own target
+ * list (DNS names of the platform's services), each job's pods selected by
+ * the app.kubernetes.io/name the job is named after.
+ */
+function scrapeTargets(ctx: Pick<RenderContext, "has" | "optionsOf">) {
+  if (!ctx.has("prometheus")) return [];
+  return platformTargets(ctx).map((t) => ({
+    pods: { kind: "pods" as const, name: t.job, namespace: t.namespace, podLabels: { "app.kubernetes.io/name": t.job } },
+    port: t.port,
+  }));
 }
 
 function meshPeers(ctx: Pick<RenderContext, "has" | "optionsOf">, apps: PodPeer): MeshPeers {

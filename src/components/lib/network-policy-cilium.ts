@@ -14,9 +14,9 @@ export function ciliumPolicies(plan: NetworkPlan): KubeObject[] {
   // Only default-deny namespaces need allow rules; kube-system and istio-system are left as their charts set them.
   const guarded = new Set(plan.namespaces);
   for (const flow of plan.flows) {
-    if (flow.from.kind === "pods" && flow.only !== "ingress" && guarded.has(flow.from.namespace))
+    if (flow.from.kind === "pods" && guarded.has(flow.from.namespace))
       out.push(policy(`${flow.id}-egress`, flow.from, flow, { egress: rules("to", flow.to, flow.ports, plan) }));
-    if (flow.to.kind === "pods" && flow.only !== "egress" && guarded.has(flow.to.namespace))
+    if (flow.to.kind === "pods" && guarded.has(flow.to.namespace))
       out.push(policy(`${flow.id}-ingress`, flow.to, flow, { ingress: rules("from", flow.from, flow.ports, plan) }));
   }
   return out;
@@ -58,9 +58,6 @@ function rules(side: "from" | "to", peer: Peer, ports: PortSpec[], plan: Network
       return [{ [`${side}Entities`]: ["kube-apiserver"], ...toPorts }];
     case "internet":
       return [{ [`${side}Entities`]: ["world"], ...toPorts }];
-    case "any-pod":
-      // An empty selector would mean "this namespace" in a namespaced policy; every namespace needs the label to exist.
-      return [{ [`${side}Endpoints`]: [{ matchExpressions: [{ key: NAMESPACE_LABEL, operator: "Exists" }] }], ...toPorts }];
     case "kubelet":
       return [
         { [`${side}Entities`]: ["host"], ...toPorts },

@@ -38,10 +38,17 @@ export interface MeshPeers {
   probeSource: string;
 }
 
+export interface ScrapeTargetPeer {
+  pods: PodPeer;
+  port: number;
+}
+
 export interface PlanInput {
   peers: PlatformPeers;
   /** The Cloudflare Tunnel connector, when the optional cloudflared component is on. */
   cloudflared?: PodPeer;
+  /** What Prometheus scrapes (the prometheus component's own list), each the pods of one job and the port it scrapes. */
+  scrapeTargets: ScrapeTargetPeer[];
   /** Present when the Istio ambient mesh is on. */
   mesh?: MeshPeers;
   /** Names of peers (keys of PlatformPeers) that watch the Kubernetes API. */
@@ -130,6 +137,15 @@ export function platformPlan(input: PlanInput): NetworkPlan {
     ports(p.prometheus.ports.http),
     "Tempo's metrics generator → Prometheus (remote write): the service graph and span metrics behind trace→metrics and the service map",
   );
+  for (const target of input.scrapeTargets) {
+    platform(
+      `prometheus-scrapes-${target.pods.name}`,
+      p.prometheus,
+      target.pods,
+      [tcp(target.port)],
+      `Prometheus scrapes ${target.pods.name}'s metrics`,
+    );
+  }
   platform(
     "postgres-exporter-to-postgresql",
     p.postgresExporter,
@@ -185,11 +201,8 @@ export function platformPlan(input: PlanInput): NetworkPlan {
   const { dns: _dns, ...workloadPeers } = p;
   const guarded = [...Object.values(workloadPeers), ...(input.cloudflared ? [input.cloudflared] : [])];
   const sorted = [...new Set(guarded.map((peer) => peer.namespace))].sort();
-  const scrape = "Prometheus scrapes every pod annotated prometheus.io/scrape (kubernetes_sd, role pod), on the port the pod names";
-  platform("prometheus-scrape", p.prometheus, { kind: "any-pod" }, [], scrape);
   for (const ns of sorted) {
     const all: PodPeer = { kind: "pods", name: "all", namespace: ns, podLabels: {} };
-    flows.push({ id: "prometheus-scrape", from: p.prometheus, to: all, ports: [], origin: "platform", why: scrape, only: "ingress" });
     platform(
       "dns",
       all,

@@ -15,8 +15,8 @@ export function kubernetesPolicies(plan: NetworkPlan): KubeObject[] {
   // Only default-deny namespaces need allow rules; kube-system and istio-system are left as their charts set them.
   const guarded = new Set(plan.namespaces);
   for (const flow of plan.flows) {
-    if (flow.from.kind === "pods" && flow.only !== "ingress" && guarded.has(flow.from.namespace)) out.push(egress(flow, flow.from, plan));
-    if (flow.to.kind === "pods" && flow.only !== "egress" && guarded.has(flow.to.namespace)) out.push(ingress(flow, flow.to, plan));
+    if (flow.from.kind === "pods" && guarded.has(flow.from.namespace)) out.push(egress(flow, flow.from, plan));
+    if (flow.to.kind === "pods" && guarded.has(flow.to.namespace)) out.push(ingress(flow, flow.to, plan));
   }
   return out;
 }
@@ -59,8 +59,6 @@ function peers(peer: Peer, plan: NetworkPlan): Record<string, unknown>[] {
   switch (peer.kind) {
     case "pods":
       return [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": peer.namespace } }, podSelector: podSelector(peer) }];
-    case "any-pod":
-      return [{ namespaceSelector: {}, podSelector: {} }];
     case "internet":
       // Public addresses only: the private ranges hold the nodes, pods and Services.
       return [{ ipBlock: { cidr: "0.0.0.0/0", except: ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"] } }];

@@ -36,8 +36,8 @@ export interface NetworkPolicyOptions {
   apiServerPort: number;
   /**
    * Peers that use the Kubernetes API: Traefik's providers watch Ingresses and
-   * Services, Garage's bootstrap Job stores keys in Secrets, Prometheus
-   * discovers the pods it scrapes. @default ["traefik", "garage", "prometheus"]
+   * Services, Garage's bootstrap Job stores keys in Secrets. (Prometheus finds
+   * its targets through DNS and needs no API access.) @default ["traefik", "garage"]
    */
   kubeApiClients: PeerName[];
   /** Ports application pods in the app namespace serve. @default [8080] */
@@ -126,7 +126,7 @@ export function networkPolicyDefaults(): NetworkPolicyOptions {
     engine: "auto",
     nodeCidrs: ["172.16.0.0/12", "192.168.0.0/16"],
     apiServerPort: 6443,
-    kubeApiClients: ["traefik", "garage", "prometheus"],
+    kubeApiClients: ["traefik", "garage"],
     appPorts: [8080],
     // Traefik's chart listens on 8000/8443 inside the pod (ports.web.port / ports.websecure.port).
     traefik: { namespace: "edge", podLabels: named("traefik"), ports: { web: 8000, websecure: 8443 } },

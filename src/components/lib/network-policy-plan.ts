@@ -30,10 +30,9 @@ export interface PodPeer {
  * - kubelet: the node's kubelet probing its pods (and, under the ambient mesh,
  *   the link-local address ambient rewrites probes to);
  * - apiserver: the Kubernetes API;
- * - any-pod: every pod of every namespace (Prometheus discovers what it scrapes);
  * - internet: public addresses only (the Cloudflare Tunnel's connections out).
  */
-export type Peer = PodPeer | { kind: "outside" } | { kind: "kubelet" } | { kind: "apiserver" } | { kind: "any-pod" } | { kind: "internet" };
+export type Peer = PodPeer | { kind: "outside" } | { kind: "kubelet" } | { kind: "apiserver" } | { kind: "internet" };
 
 export interface Flow {
   /** Becomes the object names "<id>-egress" (source namespace) and "<id>-ingress" (destination namespace); unique per namespace. */
@@ -46,8 +45,6 @@ export interface Flow {
   origin: "design" | "platform";
   /** One line on why the flow exists, written into the objects as an annotation. */
   why: string;
-  /** Render only this side; the other side is written by sibling flows (one per namespace). */
-  only?: "ingress" | "egress";
 }
 
 export interface NetworkPlan {

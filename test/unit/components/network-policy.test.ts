@@ -5,6 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { POSTGRES_EXPORTER_PORT } from "../../../src/components/lib/prometheus-postgres-exporter.ts";
 import { NETWORK_POLICY_APP, networkPlan } from "../../../src/components/network-policy.ts";
 import type { ProfileName } from "../../../src/components/types.ts";
 import type { KubeObject } from "../../../src/model/k8s.ts";
@@ -49,6 +50,7 @@ function cast(profile: ProfileName) {
     garage: pod(ns.garage as string, "garage"),
     grafana: pod(ns.grafana as string, "grafana"),
     postgresql: pod(ns.postgresql as string, "postgresql"),
+    postgresExporter: pod(ns.postgresql as string, "postgres-exporter"),
     dns: { kind: "pod", namespace: "kube-system", labels: { "k8s-app": "kube-dns" }, ip: "10.244.0.2" } as Endpoint,
     istiod: { kind: "pod", namespace: "istio-system", labels: { app: "istiod" }, ip: "10.244.0.3" } as Endpoint,
   };
@@ -82,9 +84,10 @@ const ALLOWED: Case[] = [
   ["host → Alertmanager UI", () => NODE, (c) => c.alertmanager, 9093],
   ["Prometheus → Alertmanager", (c) => c.prometheus, (c) => c.alertmanager, 9093],
   ["Tempo metrics generator → Prometheus", (c) => c.tempo, (c) => c.prometheus, 9090],
-  ["Prometheus scrapes an annotated pod", (c) => c.prometheus, (c) => c.otel, 8888],
+  ["Prometheus scrapes the OTel Collector's metrics", (c) => c.prometheus, (c) => c.otel, 8888],
+  ["Prometheus scrapes Loki", (c) => c.prometheus, (c) => c.loki, 3100],
+  ["Prometheus scrapes postgres_exporter", (c) => c.prometheus, (c) => c.postgresExporter, POSTGRES_EXPORTER_PORT],
   ["Traefik → Kubernetes API", (c) => c.traefik, () => API_SERVER, 6443],
-  ["Prometheus → Kubernetes API (pod discovery)", (c) => c.prometheus, () => API_SERVER, 6443],
 ];
 
 /** Shortcuts around the designed paths, and traffic nothing needs. */
@@ -109,6 +112,9 @@ const DENIED: Case[] = [
   ["Garage → Loki", (c) => c.garage, (c) => c.loki, 3100],
   ["a pod → Grafana (only the host reaches UIs)", (c) => c.otel, (c) => c.grafana, 3000],
   ["internet → PostgreSQL", () => INTERNET, (c) => c.postgresql, 5432],
+  ["Prometheus → Kubernetes API (it finds its targets through DNS)", (c) => c.prometheus, () => API_SERVER, 6443],
+  ["Prometheus → an app (apps send metrics over OTLP)", (c) => c.prometheus, (c) => c.app, 8080],
+  ["Prometheus → PostgreSQL itself", (c) => c.prometheus, (c) => c.postgresql, 5432],
 ];
 
 function checkReachability(
