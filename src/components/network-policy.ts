@@ -85,7 +85,10 @@ function resolvePeers(ctx: Pick<RenderContext, "has" | "optionsOf">, o: NetworkP
       ports: { otlpGrpc: list(o.otelCollector.ports.otlpGrpc), otlpHttp: list(o.otelCollector.ports.otlpHttp) },
     },
     prometheus: { ...pods("prometheus", "prometheus"), ports: http("prometheus") },
-    alertmanager: { ...pods("alertmanager", "alertmanager"), ports: http("alertmanager") },
+    alertmanager: {
+      ...pods("alertmanager", "alertmanager"),
+      ports: { ...http("alertmanager"), cluster: list(o.alertmanager.ports.cluster) },
+    },
     loki: { ...pods("loki", "loki"), ports: http("loki") },
     tempo: { ...pods("tempo", "tempo"), ports: { http: list(o.tempo.ports.http), otlpGrpc: list(o.tempo.ports.otlpGrpc) } },
     garage: { ...pods("garage", "garage"), ports: { s3: list(o.garage.ports.s3) } },

@@ -16,7 +16,7 @@ export interface PlatformPeers {
   apps: PeerWithPorts<"http">;
   otelCollector: PeerWithPorts<"otlpGrpc" | "otlpHttp">;
   prometheus: PeerWithPorts<"http">;
-  alertmanager: PeerWithPorts<"http">;
+  alertmanager: PeerWithPorts<"http" | "cluster">;
   loki: PeerWithPorts<"http">;
   tempo: PeerWithPorts<"http" | "otlpGrpc">;
   garage: PeerWithPorts<"s3">;
@@ -129,6 +129,13 @@ export function platformPlan(input: PlanInput): NetworkPlan {
     p.alertmanager,
     ports(p.alertmanager.ports.http),
     "Prometheus → Alertmanager: without it no alert leaves Prometheus",
+  );
+  platform(
+    "alertmanager-to-alertmanager",
+    p.alertmanager,
+    p.alertmanager,
+    p.alertmanager.ports.cluster.flatMap((port) => [tcp(port), { port, protocol: "UDP" as const }]),
+    "Alertmanager replicas gossip silences and notification state (memberlist, TCP and UDP), so an alert is sent once",
   );
   platform(
     "tempo-to-prometheus",

@@ -46,7 +46,7 @@ export interface NetworkPolicyOptions {
   apps: Omit<PeerOptions<never>, "ports">;
   otelCollector: PeerOptions<"otlpGrpc" | "otlpHttp">;
   prometheus: PeerOptions<"http">;
-  alertmanager: PeerOptions<"http">;
+  alertmanager: PeerOptions<"http" | "cluster">;
   loki: PeerOptions<"http">;
   tempo: PeerOptions<"http" | "otlpGrpc">;
   garage: PeerOptions<"s3">;
@@ -109,7 +109,7 @@ export const networkPolicyOptionsSchema = s.object({
   apps: s.object({ namespace: NAMESPACE, podLabels: s.record(s.string({ minLength: 1 })) }),
   otelCollector: peer(["otlpGrpc", "otlpHttp"]),
   prometheus: peer(["http"]),
-  alertmanager: peer(["http"]),
+  alertmanager: peer(["http", "cluster"]),
   loki: peer(["http"]),
   tempo: peer(["http", "otlpGrpc"]),
   garage: peer(["s3"]),
@@ -133,7 +133,7 @@ export function networkPolicyDefaults(): NetworkPolicyOptions {
     apps: { namespace: "apps", podLabels: {} },
     otelCollector: { namespace: "observability", podLabels: named("otel-collector"), ports: { otlpGrpc: 4317, otlpHttp: 4318 } },
     prometheus: { namespace: "observability", podLabels: named("prometheus"), ports: { http: 9090 } },
-    alertmanager: { namespace: "observability", podLabels: named("alertmanager"), ports: { http: 9093 } },
+    alertmanager: { namespace: "observability", podLabels: named("alertmanager"), ports: { http: 9093, cluster: 9094 } },
     loki: { namespace: "observability", podLabels: named("loki"), ports: { http: 3100 } },
     tempo: { namespace: "observability", podLabels: named("tempo"), ports: { http: 3200, otlpGrpc: 4317 } },
     garage: { namespace: "observability", podLabels: named("garage"), ports: { s3: 3900 } },
