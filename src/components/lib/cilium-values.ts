@@ -64,7 +64,7 @@ export function ciliumValues(o: CiliumValuesInput): Record<string, unknown> {
       replicas: o.operatorReplicas,
       rollOutPods: true,
       resources: resources(o.operatorResources),
-      // Without prometheus-operator there is nothing to scrape these.
+      // kindling's Prometheus does not scrape Cilium (its targets: lib/prometheus-targets.ts); no metrics port to open.
       prometheus: { enabled: false },
     },
     hubble: {
