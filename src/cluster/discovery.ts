@@ -46,7 +46,7 @@ export class Discovery {
       const found = kinds?.get(kind);
       if (found) return found;
       if (!refreshed || Date.now() < deadline) {
-        if (refreshed) await sleep(250);
+        if (refreshed) await sleep(100);
         refreshed = true;
         this.byGroupVersion.delete(apiVersion);
         continue;

@@ -31,7 +31,7 @@ export function needsWait(apiVersion: string, kind: string): boolean {
  * Polls until every target is ready. Polling (not watches) on purpose: a
  * watch must be re-established after every API server restart, and a handful
  * of GETs per second is nothing for an API server. The interval grows from
- * 250 ms to 2 s, so quick objects are seen quickly and slow ones cost little.
+ * 100 ms to 1 s, so quick objects are seen quickly and slow ones cost little.
  * Stops early on a state that will not heal (failed Job); on timeout it names
  * the object that is not ready and explains why (pods, events).
  */
@@ -39,7 +39,7 @@ export async function waitReady(client: KubeClient, targets: WaitTarget[], opts:
   let pending = targets.filter((t) => needsWait(t.apiVersion, t.kind));
   const deadline = Date.now() + opts.timeoutMs;
   const last = new Map<string, { readiness: Readiness; live: unknown }>();
-  let interval = 250;
+  let interval = 100;
   let previousReport = "";
   while (pending.length > 0) {
     opts.signal?.throwIfAborted();
@@ -75,6 +75,6 @@ export async function waitReady(client: KubeClient, targets: WaitTarget[], opts:
       throw new NotReadyError(opts.app, first.describe, state?.readiness.reason ?? "unknown", details, opts.timeoutMs);
     }
     await sleep(Math.min(interval, Math.max(0, deadline - Date.now())), undefined, { signal: opts.signal });
-    interval = Math.min(2_000, interval * 1.5);
+    interval = Math.min(1_000, interval * 1.5);
   }
 }
