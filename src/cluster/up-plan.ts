@@ -8,8 +8,9 @@
  *                              └→ images-pull ─────────→ images-load ─────────────────┤        ├→ app:<a> → app:<b> … → prune-removed → record-state
  *                                                                                     └→ cni ──┘
  *
- * The CNI app (cilium) is applied right after the CRDs, before `cni` waits
- * for the nodes to be Ready; every other app waits for both. Apps follow their
+ * The CNI app (cilium) and the apps it depends on are applied right after
+ * the CRDs, before `cni` waits for the nodes to be Ready; every other app
+ * waits for both. Apps follow their
  * dependsOn edges; apps that do not depend on each other run at once.
  */
 export interface PlannedStep {
@@ -30,9 +31,23 @@ export function appStep(app: string): string {
   return `app:${app}`;
 }
 
+/** The CNI apps and everything they depend on (the namespaces app, say): these cannot wait for the network. */
+export function beforeNetwork(apps: PlanApp[]): Set<string> {
+  const byName = new Map(apps.map((a) => [a.name, a]));
+  const out = new Set<string>();
+  const visit = (name: string) => {
+    if (out.has(name) || !byName.has(name)) return;
+    out.add(name);
+    for (const d of byName.get(name)?.dependsOn ?? []) visit(d);
+  };
+  for (const a of apps) if (CNI_APPS.has(a.name)) visit(a.name);
+  return out;
+}
+
 export function upPlan(apps: PlanApp[]): PlannedStep[] {
   const appNames = new Set(apps.map((a) => a.name));
   const cniApps = apps.filter((a) => CNI_APPS.has(a.name)).map((a) => appStep(a.name));
+  const preNetwork = beforeNetwork(apps);
   const steps: PlannedStep[] = [
     { name: "render", deps: [], describe: "render the environment (kindling build) and read manifests-result/<env>/" },
     { name: "connect", deps: [], describe: "find the cluster's kubeconfig context and read kindling's state from it (one LIST)" },
@@ -55,8 +70,7 @@ export function upPlan(apps: PlanApp[]): PlannedStep[] {
     { name: "cni", deps: ["api-ready", ...cniApps], describe: "wait for every node to be Ready (the CNI works)" },
   ];
   for (const app of apps) {
-    const isCni = CNI_APPS.has(app.name);
-    const deps = isCni ? ["crds"] : ["crds", "cni", "images-load"];
+    const deps = preNetwork.has(app.name) ? ["crds"] : ["crds", "cni", "images-load"];
     for (const d of app.dependsOn) if (appNames.has(d)) deps.push(appStep(d));
     steps.push({ name: appStep(app.name), deps, describe: `apply ${app.name}, prune what it no longer has, wait until ready` });
   }

@@ -253,27 +253,40 @@ export function timingTable(steps: StepResult[], critical: string[]): string {
   return table(rows);
 }
 
+/** "crds, cni, app:a, app:b, …" with long app lists cut: the table must fit a terminal. */
+function compactDeps(deps: string[]): string {
+  if (deps.length === 0) return "-";
+  const apps = deps.filter((d) => d.startsWith("app:"));
+  const other = deps.filter((d) => !d.startsWith("app:"));
+  const shown = apps.length > 4 ? [...apps.slice(0, 3), `… ${apps.length - 3} more apps`] : apps;
+  return [...other, ...shown].join(", ");
+}
+
 /** --dry-run: the plan of this environment, and a cold-start estimate for every profile. */
 async function dryRun(env: string, profile: string | undefined, values: Record<string, unknown>): Promise<number> {
-  const estimates = [];
-  let plan: { name: string; deps: string[]; describe: string }[] = [];
-  for (const p of profile ? [profile] : PROFILES) {
+  const render = async (p: string | undefined) => {
     const started = performance.now();
+    const opts = {
+      config: values.config as string | undefined,
+      envs: [env],
+      profile: p,
+      write: false,
+      offline: Boolean(values.offline),
+      warn,
+    };
+    const result = await build(opts);
+    const rendered = result.environments[0];
+    if (!rendered) throw new UsageError(`environment ${env} rendered nothing`, "up");
+    return { desired: fromRendered(rendered, result.outDir), ms: performance.now() - started };
+  };
+  // The plan of what `up` would run here (the environment's own profile unless --profile), then every profile's estimate.
+  const own = await render(profile);
+  const plan = upPlan(own.desired.apps);
+  const estimates = [];
+  for (const p of profile ? [profile] : PROFILES) {
     try {
-      const result = await build({
-        config: values.config as string | undefined,
-        envs: [env],
-        profile: p,
-        write: false,
-        offline: Boolean(values.offline),
-        warn,
-      });
-      const renderMs = performance.now() - started;
-      const rendered = result.environments[0];
-      if (!rendered) continue;
-      const desired = fromRendered(rendered, result.outDir);
-      if (p === (profile ?? rendered.profile) || plan.length === 0) plan = upPlan(desired.apps);
-      estimates.push({ ...estimateColdUp(p, desired.apps, imagesOf(desired).length, renderMs), apps: desired.apps.length });
+      const { desired, ms } = p === own.desired.profile ? own : await render(p);
+      estimates.push({ ...estimateColdUp(p, desired.apps, imagesOf(desired).length, ms), apps: desired.apps.length });
     } catch (err) {
       estimates.push({ profile: p, error: (err as Error).message.split("\n")[0] });
     }
@@ -282,8 +295,8 @@ async function dryRun(env: string, profile: string | undefined, values: Record<s
     printJson({ env, plan, estimates });
     return EXIT.ok;
   }
-  info(bold(`kindling up --env ${env}: plan`));
-  info(table([["step", "needs", "does"].map(dim), ...plan.map((s) => [s.name, s.deps.join(", ") || "-", dim(s.describe)])]));
+  info(bold(`kindling up --env ${env}: plan (profile ${own.desired.profile}, ${own.desired.apps.length} apps)`));
+  info(table([["step", "needs", "does"].map(dim), ...plan.map((s) => [s.name, compactDeps(s.deps), dim(s.describe)])]));
   info(
     `\n${bold("cold start, critical-path estimate per profile")} ${dim("(assumptions in src/cluster/estimates.ts; Docker image cache warm)")}`,
   );

@@ -43,11 +43,12 @@ test("plans with cycles or unknown steps are refused before anything runs", () =
 test("up's plan: the CNI app before the node wait, other apps after it, app edges kept", () => {
   const plan = upPlan([
     { name: "namespaces", dependsOn: [] },
-    { name: "cilium", dependsOn: [] },
+    { name: "cilium", dependsOn: ["namespaces"] },
     { name: "traefik", dependsOn: ["namespaces"] },
   ]);
   const deps = Object.fromEntries(plan.map((s) => [s.name, s.deps]));
-  assert.deepEqual(deps["app:cilium"], ["crds"]);
+  assert.deepEqual(deps["app:cilium"], ["crds", "app:namespaces"]);
+  assert.deepEqual(deps["app:namespaces"], ["crds"], "what the CNI needs cannot wait for the network");
   assert.ok(deps.cni?.includes("app:cilium"));
   assert.deepEqual(deps["app:traefik"], ["crds", "cni", "images-load", "app:namespaces"]);
   const e = estimate(plan, (n) => (n === "cluster-create" ? 20_000 : n.startsWith("app:") ? 1_000 : 100));
