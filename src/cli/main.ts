@@ -6,6 +6,7 @@ import { chartsCommand } from "./commands/charts.ts";
 import { diffCommand } from "./commands/diff.ts";
 import { doctorCommand } from "./commands/doctor.ts";
 import { downCommand } from "./commands/down.ts";
+import { secretsCommand } from "./commands/secrets.ts";
 import { statusCommand } from "./commands/status.ts";
 import { upCommand } from "./commands/up.ts";
 import { validateCommand } from "./commands/validate.ts";
@@ -22,6 +23,7 @@ const commands: Record<string, Command> = {
   validate: validateCommand,
   doctor: doctorCommand,
   charts: chartsCommand,
+  secrets: secretsCommand,
   up: upCommand,
   down: downCommand,
   status: statusCommand,

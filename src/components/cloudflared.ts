@@ -61,6 +61,13 @@ export const cloudflared = defineComponent<CloudflaredOptions>({
     resources: { cpuRequest: "20m", memoryRequest: "64Mi", cpuLimit: "500m", memoryLimit: "256Mi" },
     logLevel: "info",
   }),
+  secrets: (_ctx, o) => [
+    {
+      namespace: o.namespace,
+      name: o.tokenSecret.name,
+      keys: { [o.tokenSecret.key]: { description: "Cloudflare Tunnel token (from the Cloudflare dashboard)", generate: "manual" } },
+    },
+  ],
   render: (ctx, o) => [
     {
       name: NAME,

@@ -58,6 +58,20 @@ export const grafana = defineComponent<GrafanaOptions>({
         : { cpuRequest: "100m", memoryRequest: "256Mi", cpuLimit: "1", memoryLimit: "512Mi" },
   }),
   nodePorts: (o) => [{ port: o.nodePort, option: "nodePort" }],
+  // admin/admin is literal only locally; everywhere else the login is generated into the secrets file.
+  secrets: (ctx, o) =>
+    ctx.env === "local"
+      ? []
+      : [
+          {
+            namespace: o.namespace,
+            name: o.adminSecret,
+            keys: {
+              "admin-user": { description: "Grafana admin login", generate: { value: "admin" } },
+              "admin-password": { description: "Grafana admin password", generate: "password" },
+            },
+          },
+        ],
   render: (ctx, o) => {
     const datasources = stringify(datasourcesProvisioning(datasourceUrls(ctx)));
     const provider = stringify(dashboardsProvisioning());

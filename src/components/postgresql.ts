@@ -1,6 +1,7 @@
 import * as s from "../config/schema.ts";
 import type { KubeObject } from "../model/k8s.ts";
 import { postgresInitObjects } from "./lib/postgres-init.ts";
+import { postgresRoles } from "./lib/postgres-sql.ts";
 import {
   appLabels,
   type Resources,
@@ -69,6 +70,21 @@ export const postgresql = defineComponent<PostgresqlOptions>({
     databases: { app: {} },
     credentialsSecret: "postgresql-credentials",
   }),
+  secrets: (_ctx, o) => [
+    {
+      namespace: o.namespace,
+      name: o.credentialsSecret,
+      keys: {
+        "postgres-password": { description: "password of the postgres superuser", generate: "password" },
+        ...Object.fromEntries(
+          postgresRoles(o.databases).map((role) => [
+            `${role}-password`,
+            { description: `login password of role ${role}`, generate: "password" as const },
+          ]),
+        ),
+      },
+    },
+  ],
   render: (_ctx, o) => [
     {
       name: NAME,

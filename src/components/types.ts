@@ -1,6 +1,7 @@
 import type { ObjectSchema } from "../config/schema.ts";
 import type { ChartSpec } from "../helm/types.ts";
 import type { KubeObject } from "../model/k8s.ts";
+import type { SecretRequirement } from "../secrets/types.ts";
 
 /** The Kind cluster shapes kindling knows. The profile decides which components are present. */
 export const PROFILES = ["dev-fast", "cilium", "full"] as const;
@@ -87,6 +88,8 @@ export interface Component<O> {
   nodePorts?(options: O): NodePortClaim[];
   /** Every chart the component may use, so `kindling charts lock` can pin them all. */
   charts?: readonly ChartSpec[];
+  /** Secrets the component reads but never renders; their values come from secrets/<env>.sops.yaml. */
+  secrets?(ctx: RenderContext, options: O): SecretRequirement[];
   render(ctx: RenderContext, options: O): App[];
 }
 

@@ -52,7 +52,7 @@ export const TOOLS: readonly ToolRequirement[] = [
     name: "sops",
     purpose: "encrypts secrets kept in git",
     minimum: "3.9.0",
-    versionArgs: ["--version"],
+    versionArgs: ["--version", "--disable-version-check"],
     install: "scripts/tools/install.sh --only sops",
     required: false,
   },

@@ -3,6 +3,7 @@ import type { AnyComponent } from "../components/types.ts";
 import { loadConfig } from "../config/load.ts";
 import { environmentNames, type ResolvedEnvironment, resolveEnvironment } from "../config/resolve.ts";
 import type { ChartSources, ChartSpec } from "../helm/types.ts";
+import { missingSecrets, secretsFile } from "../secrets/store.ts";
 import { cacheDir } from "../tools/locate.ts";
 import { renderEnvironment } from "./render-environment.ts";
 import type { RenderedEnvironment } from "./types.ts";
@@ -72,6 +73,15 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
     ),
   );
   lap("render");
+
+  for (const env of environments) {
+    const missing = missingSecrets(env.secrets ?? [], secretsFile(config.root, env.env));
+    if (missing.length > 0) {
+      opts.warn?.(
+        `environment ${env.env}: ${missing.length} secret value(s) not yet in secrets/${env.env}.sops.yaml (${missing.map((m) => `${m.id}:${m.key}`).join(", ")}); a bootstrap needs them: run \`kindling secrets init --env ${env.env}\``,
+      );
+    }
+  }
 
   const written: string[] = [];
   if (opts.write) {

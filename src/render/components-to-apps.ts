@@ -1,5 +1,6 @@
 import type { App, RenderContext } from "../components/types.ts";
 import type { ResolvedEnvironment } from "../config/resolve.ts";
+import { type SecretRequirement, secretId } from "../secrets/types.ts";
 
 /**
  * Runs every present component's pure render function. The only stage that
@@ -7,19 +8,7 @@ import type { ResolvedEnvironment } from "../config/resolve.ts";
  * of manifests-result/ inside the git repository (for Argo CD).
  */
 export function componentsToApps(env: ResolvedEnvironment, outPath = "manifests-result"): App[] {
-  const present = new Map(env.components.map((c) => [c.component.name, c.options]));
-  const ctx: RenderContext = {
-    env: env.env,
-    profile: env.profile,
-    gitops: { repoURL: env.gitops.repoURL, revision: env.gitops.revision, path: `${outPath}/${env.env}` },
-    has: (name) => present.has(name),
-    optionsOf: <O>(name: string): O => {
-      if (!present.has(name)) {
-        throw new Error(`component ${name} is not present in environment ${env.env}; check ctx.has("${name}") first`);
-      }
-      return present.get(name) as O;
-    },
-  };
+  const ctx = renderContext(env, outPath);
   const apps: App[] = [];
   const owner = new Map<string, string>();
   for (const { component, options } of env.components) {
@@ -31,4 +20,34 @@ export function componentsToApps(env: ResolvedEnvironment, outPath = "manifests-
     }
   }
   return apps;
+}
+
+/** The Secrets the present components read but never render, sorted by namespace/name. */
+export function componentSecrets(env: ResolvedEnvironment, outPath = "manifests-result"): SecretRequirement[] {
+  const ctx = renderContext(env, outPath);
+  const secrets = new Map<string, SecretRequirement>();
+  for (const { component, options } of env.components) {
+    for (const req of component.secrets?.(ctx, options) ?? []) {
+      // Two components may read the same Secret: the keys they need add up.
+      const known = secrets.get(secretId(req));
+      secrets.set(secretId(req), known ? { ...known, keys: { ...known.keys, ...req.keys } } : req);
+    }
+  }
+  return [...secrets.values()].sort((a, b) => secretId(a).localeCompare(secretId(b)));
+}
+
+function renderContext(env: ResolvedEnvironment, outPath: string): RenderContext {
+  const present = new Map(env.components.map((c) => [c.component.name, c.options]));
+  return {
+    env: env.env,
+    profile: env.profile,
+    gitops: { repoURL: env.gitops.repoURL, revision: env.gitops.revision, path: `${outPath}/${env.env}` },
+    has: (name) => present.has(name),
+    optionsOf: <O>(name: string): O => {
+      if (!present.has(name)) {
+        throw new Error(`component ${name} is not present in environment ${env.env}; check ctx.has("${name}") first`);
+      }
+      return present.get(name) as O;
+    },
+  };
 }

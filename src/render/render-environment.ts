@@ -4,7 +4,7 @@ import type { KubeObject } from "../model/k8s.ts";
 import { describeChartFindings, securityReport } from "../policy/security-gate.ts";
 import { createValidator } from "../validate/index.ts";
 import { applicationFor, appTier, syncWaves } from "./argocd.ts";
-import { componentsToApps } from "./components-to-apps.ts";
+import { componentSecrets, componentsToApps } from "./components-to-apps.ts";
 import { expandApps, type SourcedObject } from "./expand.ts";
 import { hashFiles } from "./hash.ts";
 import { toYaml } from "./serialize.ts";
@@ -118,7 +118,8 @@ export async function renderEnvironment(env: ResolvedEnvironment, opts: RenderEn
   });
 
   if (issues.length > 0) throw new ValidationError(issues);
-  return { platform: env.platform, env: env.env, profile: env.profile, apps: renderedApps, applications };
+  const secrets = componentSecrets(env, opts.outPath);
+  return { platform: env.platform, env: env.env, profile: env.profile, apps: renderedApps, applications, secrets };
 }
 
 /** Kinds the pipeline generates itself, so their schemas are loaded with the rest. */

@@ -1,4 +1,5 @@
 import type { KubeObject } from "../model/k8s.ts";
+import type { SecretRequirement } from "../secrets/types.ts";
 
 /**
  * CRDs go first (custom resources need them), then namespaces (namespaced
@@ -36,6 +37,8 @@ export interface RenderedEnvironment {
   apps: RenderedApp[];
   /** The Argo CD Application of each app, written to apps/. */
   applications: RenderedObject[];
+  /** Secrets the components need but never render (names and keys only; values live in secrets/<env>.sops.yaml). */
+  secrets?: SecretRequirement[];
 }
 
 /** One problem with one rendered object. */
