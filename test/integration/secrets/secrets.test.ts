@@ -50,7 +50,7 @@ describe("secrets in secrets/<env>.sops.yaml (real sops + age)", () => {
     ]);
     const encrypted = readFileSync(secretsFile(dir, "local"), "utf8");
     const objects = await secretObjects(dir, "local", reqs);
-    const secret = objects[0] as { data: Record<string, string> };
+    const secret = objects[0] as unknown as { data: Record<string, string> };
     const passwords = Object.values(secret.data).map((b64) => Buffer.from(b64, "base64").toString("utf8"));
     assert.equal(passwords.length, 3);
     for (const p of passwords) {
@@ -78,8 +78,8 @@ describe("secrets in secrets/<env>.sops.yaml (real sops + age)", () => {
     );
     const added = await initSecrets(dir, "local", await requirements(dir));
     assert.deepEqual(added.generated, ["data/postgresql-credentials:billing-password"]);
-    const after = (await secretObjects(dir, "local", await requirements(dir)))[0] as { data: Record<string, string> };
-    const old = before[0] as { data: Record<string, string> };
+    const after = (await secretObjects(dir, "local", await requirements(dir)))[0] as unknown as { data: Record<string, string> };
+    const old = before[0] as unknown as { data: Record<string, string> };
     assert.equal(after.data["app-password"], old.data["app-password"]);
     assert.equal(after.data["postgres-password"], old.data["postgres-password"]);
   });
@@ -116,7 +116,7 @@ describe("secrets in secrets/<env>.sops.yaml (real sops + age)", () => {
     if (!requireTool(t, "sops")) return;
     const dir = tempProject(platform("{ app: {} }"));
     await initSecrets(dir, "local", await requirements(dir));
-    const values = ((await secretObjects(dir, "local", await requirements(dir)))[0] as { data: Record<string, string> }).data;
+    const values = ((await secretObjects(dir, "local", await requirements(dir)))[0] as unknown as { data: Record<string, string> }).data;
     const build = spawnSync(process.execPath, [KINDLING_BIN, "build"], { cwd: dir, encoding: "utf8" });
     assert.equal(build.status, 0, build.stderr);
     const tree = Object.values(snapshotTree(join(dir, "manifests-result"))).join("\n");
