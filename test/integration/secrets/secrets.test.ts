@@ -103,7 +103,7 @@ describe("secrets in secrets/<env>.sops.yaml (real sops + age)", () => {
     });
     assert.equal(set.status, 0, set.stderr);
     assert.ok(!set.stderr.includes("tunnel-token-value"), "the value is never echoed");
-    const token = (await secretObjects(dir, "local", await requirements(dir))).find((o) => o.metadata.name === "cloudflared-token") as {
+    const token = (await secretObjects(dir, "local", await requirements(dir))).find((o) => o.metadata.name === "cloudflared-token") as unknown as {
       data: Record<string, string>;
     };
     assert.equal(Buffer.from(token.data.token ?? "", "base64").toString("utf8"), "tunnel-token-value");
