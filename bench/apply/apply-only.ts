@@ -17,13 +17,7 @@ import { type DesiredEnvironment, readRendered } from "../../src/cluster/manifes
 import { runPlan } from "../../src/cluster/plan.ts";
 
 export async function applyEnvironment(client: KubeClient, desired: DesiredEnvironment): Promise<void> {
-  const customKinds = new Set<string>();
-  for (const a of desired.apps)
-    for (const o of a.objects) {
-      const spec = o.class === "crd" ? (o.object.spec as { group: string; names: { kind: string } }) : undefined;
-      if (spec) customKinds.add(`${spec.group}/${spec.names.kind}`);
-    }
-  const ctx = { client, discovery: new Discovery(client), customKinds };
+  const ctx = { client, discovery: new Discovery(client) };
   const names = new Set(desired.apps.map((a) => a.name));
   await Promise.all(
     desired.apps

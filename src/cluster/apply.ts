@@ -1,4 +1,4 @@
-import { describeObject, type KubeObject, splitApiVersion } from "../model/k8s.ts";
+import { describeObject, type KubeObject } from "../model/k8s.ts";
 import { APPLYSET_PART_OF_LABEL, FIELD_MANAGER } from "./applyset.ts";
 import type { KubeClient } from "./client.ts";
 import { type Discovery, objectPath, type ResourceMapping, UnknownKindError } from "./discovery.ts";
@@ -8,8 +8,14 @@ import type { DesiredObject } from "./manifests.ts";
 export interface ApplyContext {
   client: KubeClient;
   discovery: Discovery;
-  /** "group/Kind" of every kind whose CRD the environment installs: those may take a moment to be served. */
-  customKinds?: ReadonlySet<string>;
+  /**
+   * How long to wait for a kind the API server does not serve yet: its CRD
+   * may be installed by this run, or registered by an operator at runtime
+   * (Cilium's operator creates the cilium.io CRDs when it starts).
+   */
+  kindWaitMs?: number;
+  /** Progress lines, such as which kind is being waited for. */
+  log?: (line: string) => void;
 }
 
 export interface AppliedObject {
@@ -25,15 +31,17 @@ export interface AppliedObject {
   live: KubeObject;
 }
 
-/** How long a kind whose CRD this environment installs may take to be served after the CRD is Established. */
-const CUSTOM_KIND_WAIT_MS = 30_000;
+/** Default of ApplyContext.kindWaitMs: an operator's CRDs appear within seconds of it starting, on a slow laptop within a minute. */
+export const KIND_WAIT_MS = 60_000;
 
 /** Resolves where an object lives: REST path and effective namespace. */
 export async function locate(ctx: ApplyContext, d: DesiredObject, defaultNamespace: string) {
   let mapping: ResourceMapping;
   try {
-    const custom = ctx.customKinds?.has(`${splitApiVersion(d.apiVersion).group}/${d.kind}`);
-    mapping = await ctx.discovery.mappingFor(d.apiVersion, d.kind, { waitMs: custom ? CUSTOM_KIND_WAIT_MS : 0 });
+    mapping = await ctx.discovery.mappingFor(d.apiVersion, d.kind, {
+      waitMs: ctx.kindWaitMs ?? KIND_WAIT_MS,
+      onWait: () => ctx.log?.(`waiting for the API server to serve ${d.kind} (${d.apiVersion}), for ${d.file}`),
+    });
   } catch (err) {
     if (err instanceof UnknownKindError) throw new ObjectRejectedError(d.app, describeDesired(d), d.file, err.message);
     throw err;

@@ -49,7 +49,7 @@ function normalize(obj: Record<string, unknown>): Record<string, unknown> {
 export async function diffEnvironment(client: KubeClient, desired: DesiredEnvironment, opts: { apps?: string[] } = {}): Promise<AppDiff[]> {
   const live = await readLiveState(client);
   const discovery = new Discovery(client);
-  const ctx = { client, discovery };
+  const ctx = { client, discovery, kindWaitMs: 0 };
   const selected = desired.apps.filter((a) => !opts.apps?.length || opts.apps.includes(a.name));
   return mapLimit(selected, 4, async (app) => {
     const objects = await mapLimit(app.objects, 8, (o) => diffObject(ctx, o, app.namespace, appApplySetId(app.name)));

@@ -17,6 +17,8 @@ interface ApiResourceList {
   resources?: { name: string; kind: string; namespaced: boolean }[];
 }
 
+const REFETCH_INTERVAL_MS = 200;
+
 export class UnknownKindError extends Error {
   constructor(
     readonly apiVersion: string,
@@ -29,30 +31,42 @@ export class UnknownKindError extends Error {
 
 /**
  * Maps (apiVersion, kind) to a REST resource. One request per group-version,
- * fetched on first use and shared by every caller of the run. A miss refetches
- * that group-version once, because CRDs installed by this very run appear
- * only after the first lookup.
+ * fetched on first use and shared by every caller of the run. A miss
+ * refetches that group-version (CRDs installed by this very run, or
+ * registered by an operator at runtime, appear only later); callers waiting
+ * for the same kind share one refetch at a time.
  */
 export class Discovery {
   private readonly byGroupVersion = new Map<string, Promise<Map<string, ResourceMapping> | undefined>>();
+  private readonly fetchedAt = new Map<string, number>();
+  private readonly announced = new Set<string>();
 
   constructor(private readonly client: KubeClient) {}
 
-  async mappingFor(apiVersion: string, kind: string, opts: { waitMs?: number } = {}): Promise<ResourceMapping> {
+  async mappingFor(apiVersion: string, kind: string, opts: { waitMs?: number; onWait?: () => void } = {}): Promise<ResourceMapping> {
     const deadline = Date.now() + (opts.waitMs ?? 0);
-    let refreshed = false;
+    const first = (await this.groupVersion(apiVersion))?.get(kind);
+    if (first) return first;
+    let waited = false;
     for (;;) {
-      const kinds = await this.groupVersion(apiVersion);
-      const found = kinds?.get(kind);
+      const found = (await this.refetch(apiVersion))?.get(kind);
       if (found) return found;
-      if (!refreshed || Date.now() < deadline) {
-        if (refreshed) await sleep(100);
-        refreshed = true;
-        this.byGroupVersion.delete(apiVersion);
-        continue;
+      if (Date.now() >= deadline) throw new UnknownKindError(apiVersion, kind);
+      // Many objects of one kind may wait at once: say so once.
+      if (!waited && !this.announced.has(`${apiVersion}/${kind}`)) {
+        this.announced.add(`${apiVersion}/${kind}`);
+        opts.onWait?.();
       }
-      throw new UnknownKindError(apiVersion, kind);
+      waited = true;
+      await sleep(REFETCH_INTERVAL_MS);
     }
+  }
+
+  /** A fresh copy of a group-version, unless one was fetched (or is being fetched) in the last interval. */
+  private refetch(apiVersion: string): Promise<Map<string, ResourceMapping> | undefined> {
+    const at = this.fetchedAt.get(apiVersion) ?? 0;
+    if (Date.now() - at >= REFETCH_INTERVAL_MS) this.byGroupVersion.delete(apiVersion);
+    return this.groupVersion(apiVersion);
   }
 
   /** The mapping when the kind is served now, else undefined; never waits. */
@@ -90,6 +104,7 @@ export class Discovery {
   private groupVersion(apiVersion: string): Promise<Map<string, ResourceMapping> | undefined> {
     let pending = this.byGroupVersion.get(apiVersion);
     if (!pending) {
+      this.fetchedAt.set(apiVersion, Date.now());
       pending = this.fetchGroupVersion(apiVersion);
       this.byGroupVersion.set(apiVersion, pending);
       // A failed fetch must not poison the cache for the rest of the run.

@@ -40,7 +40,7 @@ export async function clusterStatus(client: KubeClient, desired: DesiredEnvironm
     await mapLimit(app.objects, 8, async (o) => {
       let where: Awaited<ReturnType<typeof locate>>;
       try {
-        where = await locate({ client, discovery }, o, app.namespace);
+        where = await locate({ client, discovery, kindWaitMs: 0 }, o, app.namespace);
       } catch (err) {
         if (err instanceof ObjectRejectedError) {
           missing.push(`${o.kind} ${o.name} (kind not served)`);

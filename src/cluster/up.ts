@@ -49,6 +49,8 @@ export interface UpOptions {
   concurrency?: number;
   /** Preload images into Kind (pull on the host, kind load). */
   preload?: boolean;
+  /** How long to wait for a kind the API server does not serve yet (default 60 s: operators register CRDs at runtime). */
+  kindWaitMs?: number;
   /** How long transient API errors are retried (an API server restart). */
   retryBudgetMs?: number;
   /** Progress lines ("app:traefik: waiting for …"). */
@@ -164,15 +166,7 @@ export async function up(opts: UpOptions): Promise<UpReport> {
   const useClient = (): ApplyContext => {
     if (!s.ctx) {
       if (!s.client) throw new Error("bug: no cluster connection at this step");
-      const customKinds = new Set<string>();
-      for (const app of desired.apps) {
-        for (const o of app.objects) {
-          if (o.class !== "crd") continue;
-          const spec = o.object.spec as { group?: string; names?: { kind?: string } } | undefined;
-          if (spec?.group && spec.names?.kind) customKinds.add(`${spec.group}/${spec.names.kind}`);
-        }
-      }
-      s.ctx = { client: s.client, discovery: new Discovery(s.client), customKinds };
+      s.ctx = { client: s.client, discovery: new Discovery(s.client), kindWaitMs: opts.kindWaitMs, log };
     }
     return s.ctx;
   };
