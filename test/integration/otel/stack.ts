@@ -117,6 +117,15 @@ export async function startStack(t: TestContext): Promise<Stack | undefined> {
   await waitFor("Prometheus ready", () => ok(`${prometheusUrl}/-/ready`), STARTUP_MS, procs);
   await waitFor("sink collector healthy", () => ok(`http://127.0.0.1:${port.sinkHealth}/`), STARTUP_MS, procs);
   let collector = await startCollector(config);
+  // Prometheus hands discovered targets to the scraper only every 5s: wait for a first successful
+  // scrape of the collector, so tests that need rates see every counter from the start.
+  const up = `${prometheusUrl}/api/v1/query?query=${encodeURIComponent('up{job="otel-collector"} == 1')}`;
+  await waitFor(
+    "Prometheus scraping the collector",
+    async () => ((await getJson(up)) as PromVector | undefined)?.data.result[0],
+    STARTUP_MS,
+    procs,
+  );
 
   return {
     files,
