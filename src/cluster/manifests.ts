@@ -112,7 +112,7 @@ function desiredObject(
   text: string,
 ): DesiredObject {
   let parsed: KubeObject | undefined;
-  const file = relative(process.cwd(), path) || path;
+  const file = displayPath(path);
   return {
     app,
     class: meta.class,
@@ -135,6 +135,12 @@ function desiredObject(
       return parsed;
     },
   };
+}
+
+/** Relative to the working directory when below it ("manifests-result/local/…"), absolute otherwise. */
+function displayPath(path: string): string {
+  const rel = relative(process.cwd(), path);
+  return rel && !rel.startsWith("..") ? rel : path;
 }
 
 /** Every container image the rendered pods use, for preloading into Kind. */
@@ -167,7 +173,7 @@ export function fromRendered(env: RenderedEnvironment, outDir: string): DesiredE
     kind: o.object.kind,
     name: o.object.metadata.name,
     namespace: o.object.metadata.namespace,
-    file: relative(process.cwd(), join(dir, folder, o.file)),
+    file: displayPath(join(dir, folder, o.file)),
     text: o.content,
     object: o.object,
   });

@@ -6,7 +6,7 @@ import { locateTool } from "../tools/locate.ts";
 import { KubeClient } from "./client.ts";
 import { ClusterError } from "./errors.ts";
 import { KindProvider, kindContext } from "./kind-provider.ts";
-import { loadClusterAccess } from "./kubeconfig.ts";
+import { hasContext, loadClusterAccess } from "./kubeconfig.ts";
 import type { UpTarget } from "./up.ts";
 
 export const DEFAULT_CLUSTER_NAME = "kindling";
@@ -56,6 +56,12 @@ export function kindProvider(log?: (line: string) => void): KindProvider {
 
 /** A client for status and diff: the same context `up` uses. */
 export function connectTarget(target: UpTarget, opts: { retryBudgetMs?: number } = {}): KubeClient {
+  if (target.type === "kind" && !hasContext(kindContext(target.name), target.kubeconfig)) {
+    throw new ClusterError(
+      `there is no Kind cluster ${target.name} (no context ${kindContext(target.name)} in the kubeconfig)`,
+      `create it with \`kindling up\`${target.name === DEFAULT_CLUSTER_NAME ? "" : ` --name ${target.name}`}, or pass --kubeconfig/--context for another cluster`,
+    );
+  }
   const access =
     target.type === "kind"
       ? loadClusterAccess({ kubeconfig: target.kubeconfig, context: kindContext(target.name) })

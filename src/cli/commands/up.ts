@@ -112,6 +112,12 @@ export const upCommand: Command = {
       throw new UsageError(`unknown profile "${profile}"; profiles: ${PROFILES.join(", ")}`, "up");
     }
     const timeoutMs = parseDuration(values.timeout as string | undefined, 5 * 60_000);
+    if (values.recreate && (values.kubeconfig || values.context)) {
+      throw new UsageError(
+        "--recreate re-creates the Kind cluster; a cluster named by --kubeconfig/--context is never deleted by kindling",
+        "up",
+      );
+    }
     if (values["dry-run"]) return dryRun(env, profile, values);
 
     const json = Boolean(values.json);
