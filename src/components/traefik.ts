@@ -1,5 +1,6 @@
 import * as s from "../config/schema.ts";
 import type { ChartSpec } from "../helm/types.ts";
+import { AMBIENT_LABEL } from "./istio.ts";
 import { edgeRouting } from "./lib/traefik-middlewares.ts";
 import { corsOrigin, duration, hostName, httpUrl, pathPrefix, refine, secretName } from "./lib/traefik-schema.ts";
 import { type Resources, resources, resourcesSchema } from "./lib/workload.ts";
@@ -213,7 +214,7 @@ export const traefik = defineComponent<TraefikOptions>({
           chart: traefikChart,
           release: NAME,
           includeCrds: true,
-          values: traefikValues(o),
+          values: traefikValues(o, { ambient: ctx.has("istio") }),
           // The chart picks the PodDisruptionBudget API by kind; without this it falls back to policy/v1beta1.
           apiVersions: ["policy/v1/PodDisruptionBudget"],
         },
@@ -234,10 +235,19 @@ function routesNamespaceApp(ctx: RenderContext, o: TraefikOptions): string[] {
   return ctx.optionsOf<WorkloadsOptions>(workloads.name).namespace === o.appNamespace ? [WORKLOADS_APP] : [];
 }
 
+export interface TraefikMesh {
+  /** The Istio ambient mesh is present: Traefik joins it. */
+  ambient: boolean;
+}
+
 /** Chart values. Every key checked against the chart's own values.yaml and values.schema.json (41.3.0). */
-export function traefikValues(o: TraefikOptions): Record<string, unknown> {
+export function traefikValues(o: TraefikOptions, mesh: TraefikMesh = { ambient: false }): Record<string, unknown> {
+  // Under the mesh Traefik's pods are enrolled in ambient, so its requests leave through ztunnel (mTLS, HBONE);
+  // and it sends them to the Service address instead of straight to pod IPs, because a waypoint serves
+  // traffic addressed to a Service: pod-addressed traffic would skip the app namespace's waypoint (L7 policy).
+  const nativeLB = mesh.ambient ? { nativeLBByDefault: true } : {};
   return {
-    deployment: { replicas: o.replicas },
+    deployment: { replicas: o.replicas, ...(mesh.ambient ? { podLabels: { [AMBIENT_LABEL]: "ambient" } } : {}) },
     // Two or more replicas: keep one serving through node drains and upgrades.
     podDisruptionBudget: o.replicas > 1 ? { enabled: true, maxUnavailable: 1 } : { enabled: false },
     resources: resources(o.resources),
@@ -246,8 +256,8 @@ export function traefikValues(o: TraefikOptions): Record<string, unknown> {
     global: { checkNewVersion: false, sendAnonymousUsage: false },
     providers: {
       // Routes reference middlewares and services of their own namespace only (see lib/traefik-middlewares.ts).
-      kubernetesCRD: { allowCrossNamespace: false, allowExternalNameServices: false },
-      kubernetesIngress: { allowExternalNameServices: false },
+      kubernetesCRD: { allowCrossNamespace: false, allowExternalNameServices: false, ...nativeLB },
+      kubernetesIngress: { allowExternalNameServices: false, ...nativeLB },
     },
     // The dashboard stays off the entrypoints; `kubectl port-forward` reaches it when needed.
     ingressRoute: { dashboard: { enabled: false } },

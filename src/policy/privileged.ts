@@ -9,39 +9,97 @@
  * `privileges` names the rules of src/policy/security.ts the workload is
  * exempt from (see SECURITY_RULES there; a unit test rejects unknown names),
  * so an exemption is as narrow as the need: a workload listed for
- * "hostNetwork" still has to set requests and limits.
+ * "hostNetwork" still has to set requests and limits. `containers` narrows
+ * it further to the containers that need it.
  */
 export interface PrivilegedWorkload {
   namespace: string;
   kind: string;
   /** Exact name, or a pattern when the chart derives the name from the release. */
   name: string | RegExp;
+  /**
+   * Only these containers (init or regular) of the workload. When absent the
+   * entry covers the whole pod, including the pod-level rules (host
+   * namespaces, hostPath volumes), which only such entries cover.
+   */
+  containers?: string[];
   /** Rule names from SECURITY_RULES this workload is exempt from. */
   privileges: string[];
-  /** Why it needs them; shown next to every exempted finding. */
+  /** Why it needs them, in one line; shown next to every exempted finding. */
   reason: string;
 }
 
 /**
- * Each entry names only what the workload cannot do without; whatever else
- * its chart leaves unset (a seccomp profile, a read-only root filesystem) is
- * a chart gap, not a need, and is reported by the security gate as such.
+ * Each entry names only what the workload cannot do without. What its chart
+ * merely leaves unset and offers no value for (a read-only root filesystem,
+ * a per-container seccomp profile) is a chart gap, not a need: those are in
+ * ./chart-exceptions.ts with the template that hard-codes them.
  * Names and namespaces are those the components render by default
  * (cilium: kube-system; istio: istio-system).
  */
 export const PRIVILEGED_WORKLOADS: PrivilegedWorkload[] = [
+  // --- Cilium agent (DaemonSet cilium, chart 1.18.3), the CNI ---
   {
     namespace: "kube-system",
     kind: "DaemonSet",
     name: "cilium",
-    privileges: ["noHostNamespaces", "noHostPath", "addedCapabilities", "notPrivileged", "runAsNonRoot", "noPrivilegeEscalation"],
+    privileges: ["noHostNamespaces", "noHostPath"],
     reason:
-      "Cilium agent (the CNI): runs in the node's network namespace to program eBPF on host interfaces; mounts bpffs and cgroup2 " +
-      "on the host (the mount-bpf-fs init container must be privileged for bidirectional mount propagation); writes the CNI " +
-      "binary and config into /opt/cni/bin and /etc/cni/net.d; as root with NET_ADMIN, NET_RAW, SYS_ADMIN, SYS_MODULE, " +
-      "SYS_RESOURCE, IPC_LOCK and the rest of the chart's securityContext.capabilities lists (1.18.3) rather than privileged: " +
-      "true; adding SYS_ADMIN forces allowPrivilegeEscalation",
+      "Cilium agent pod: host network to program eBPF on the node's interfaces; hostPath for bpffs, the cgroup2 root, /proc, " +
+      "/var/run/cilium, /var/run/netns, /lib/modules, the xtables lock and the CNI dirs /opt/cni/bin and /etc/cni/net.d",
   },
+  {
+    namespace: "kube-system",
+    kind: "DaemonSet",
+    name: "cilium",
+    containers: ["cilium-agent"],
+    privileges: ["runAsNonRoot", "addedCapabilities", "noPrivilegeEscalation", "seccompRuntimeDefault"],
+    reason:
+      "cilium-agent: root with the chart's capabilities.ciliumAgent (NET_ADMIN, NET_RAW, SYS_ADMIN, SYS_MODULE, SYS_RESOURCE, " +
+      "IPC_LOCK, …) instead of privileged; SYS_ADMIN forces allowPrivilegeEscalation; seccomp Unconfined because RuntimeDefault " +
+      "blocks the bpf() calls the agent is made of (the chart's own default podSecurityContext; cilium/cilium#39289, #40476)",
+  },
+  {
+    namespace: "kube-system",
+    kind: "DaemonSet",
+    name: "cilium",
+    containers: ["mount-cgroup", "apply-sysctl-overwrites"],
+    privileges: ["runAsNonRoot", "addedCapabilities", "noPrivilegeEscalation"],
+    reason:
+      "mount-cgroup / apply-sysctl-overwrites: nsenter into the host's mount (and cgroup) namespace to mount cgroup2 and write " +
+      "Cilium's sysctl overrides: root with SYS_ADMIN, SYS_CHROOT, SYS_PTRACE; SYS_ADMIN forces allowPrivilegeEscalation",
+  },
+  {
+    namespace: "kube-system",
+    kind: "DaemonSet",
+    name: "cilium",
+    containers: ["clean-cilium-state"],
+    privileges: ["runAsNonRoot", "addedCapabilities", "noPrivilegeEscalation"],
+    reason:
+      "clean-cilium-state: removes stale BPF maps and state from the host's bpffs and /var/run/cilium before the agent starts: " +
+      "root with NET_ADMIN, SYS_MODULE, SYS_ADMIN, SYS_RESOURCE; SYS_ADMIN forces allowPrivilegeEscalation",
+  },
+  {
+    namespace: "kube-system",
+    kind: "DaemonSet",
+    name: "cilium",
+    containers: ["mount-bpf-fs"],
+    privileges: ["notPrivileged", "runAsNonRoot", "noPrivilegeEscalation", "dropAllCapabilities", "seccompRuntimeDefault"],
+    reason:
+      "mount-bpf-fs: mounts bpffs on the host with Bidirectional mount propagation, which Kubernetes allows only in privileged " +
+      "containers; privileged means root, every capability and no seccomp filter",
+  },
+  {
+    namespace: "kube-system",
+    kind: "DaemonSet",
+    name: "cilium",
+    containers: ["install-cni-binaries"],
+    privileges: ["runAsNonRoot"],
+    reason:
+      "install-cni-binaries: copies the Cilium CNI plugin into the host's /opt/cni/bin, which is root-owned; with every " +
+      "capability dropped only uid 0 may write there",
+  },
+  // --- Cilium operator ---
   {
     namespace: "kube-system",
     kind: "Deployment",
@@ -51,6 +109,7 @@ export const PRIVILEGED_WORKLOADS: PrivilegedWorkload[] = [
       "Cilium operator: host network only. It registers the CRDs the agents wait for, so it must start before any pod network " +
       "exists; in the pod network it would wait for the CNI it is needed to bring up",
   },
+  // --- Istio ambient (charts 1.30.3): one container each ---
   {
     namespace: "istio-system",
     kind: "DaemonSet",

@@ -66,7 +66,12 @@ export function securityReport(items: readonly SourcedObject[], lists: Exemption
 
 function exemptionFor(f: AttributedFinding, lists: ExemptionLists): string | undefined {
   const privileged = lists.privileged.find(
-    (p) => p.kind === f.kind && p.namespace === f.namespace && nameMatches(p.name, f.name) && p.privileges.includes(f.rule),
+    (p) =>
+      p.kind === f.kind &&
+      p.namespace === f.namespace &&
+      nameMatches(p.name, f.name) &&
+      containerMatches(p.containers, f.container) &&
+      p.privileges.includes(f.rule),
   );
   if (privileged) return privileged.reason;
   if (!f.chart) return undefined;
@@ -75,10 +80,19 @@ function exemptionFor(f: AttributedFinding, lists: ExemptionLists): string | und
       e.chart === f.chart &&
       e.kind === f.kind &&
       nameMatches(e.name, f.name) &&
-      (e.container === undefined || e.container === f.container) &&
+      containerMatches(e.containers, f.container) &&
       e.rules.includes(f.rule),
   );
   return exception?.reason;
+}
+
+/**
+ * An entry without a container list covers the whole pod; one with a list
+ * covers only findings of those containers, never a pod-level finding.
+ */
+function containerMatches(containers: readonly string[] | undefined, container: string | undefined): boolean {
+  if (containers === undefined) return true;
+  return container !== undefined && containers.includes(container);
 }
 
 function nameMatches(pattern: string | RegExp, name: string): boolean {

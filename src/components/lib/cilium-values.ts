@@ -1,4 +1,4 @@
-import { type Resources, resources } from "./workload.ts";
+import { type Resources, resources, restrictedContainerSecurity, restrictedPodSecurity } from "./workload.ts";
 
 /**
  * The values kindling passes to the Cilium chart, built from the cilium
@@ -21,6 +21,14 @@ export interface CiliumValuesInput {
 
 /** uid/gid the Hubble UI images run as (the chart's default podSecurityContext). */
 const HUBBLE_UI_UID = 1001;
+/** The operator image names no user (so it would run as root); it needs none: it only talks to the API server. */
+const OPERATOR_UID = 65532;
+/**
+ * gops, the Go diagnostics agent Cilium's binaries start, writes a port file
+ * into $GOPS_CONFIG_DIR (a directory in the image) and fails the process
+ * when it cannot: with a read-only root filesystem it gets a small emptyDir.
+ */
+const OPERATOR_GOPS_DIR = "/run/gops";
 
 const restricted = {
   allowPrivilegeEscalation: false,
@@ -66,6 +74,12 @@ export function ciliumValues(o: CiliumValuesInput): Record<string, unknown> {
       resources: resources(o.operatorResources),
       // kindling's Prometheus does not scrape Cilium (its targets: lib/prometheus-targets.ts); no metrics port to open.
       prometheus: { enabled: false },
+      // Restricted like kindling's own workloads: the chart passes both through whole.
+      podSecurityContext: restrictedPodSecurity(OPERATOR_UID),
+      securityContext: restrictedContainerSecurity(),
+      extraEnv: [{ name: "GOPS_CONFIG_DIR", value: OPERATOR_GOPS_DIR }],
+      extraVolumes: [{ name: "gops", emptyDir: { medium: "Memory", sizeLimit: "1Mi" } }],
+      extraVolumeMounts: [{ name: "gops", mountPath: OPERATOR_GOPS_DIR }],
     },
     hubble: {
       enabled: true,
@@ -77,6 +91,8 @@ export function ciliumValues(o: CiliumValuesInput): Record<string, unknown> {
         rollOutPods: true,
         resources: resources(o.auxiliaryResources),
         securityContext: { ...restricted, runAsUser: 65532, runAsGroup: 65532 },
+        // gops would write its port file into the read-only root filesystem and stop the relay; nothing here uses it.
+        gops: { enabled: false },
       },
       ui: {
         enabled: true,
@@ -94,6 +110,7 @@ export function ciliumValues(o: CiliumValuesInput): Record<string, unknown> {
       },
     },
     // certgen.resources is not set: the 1.18.3 job template indents it wrongly
-    // (nindent 10 under `resources:`), producing an invalid container.
+    // (nindent 10 under `resources:`), producing an invalid container. That and
+    // what else the chart hard-codes is listed in src/policy/chart-exceptions.ts.
   };
 }

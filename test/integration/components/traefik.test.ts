@@ -1,6 +1,7 @@
 /** The Traefik component through the real helm on the pinned chart (41.3.0), and our CRs against the chart's own CRDs. */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { AMBIENT_LABEL } from "../../../src/components/istio.ts";
 import { MIDDLEWARES } from "../../../src/components/lib/traefik-middlewares.ts";
 import { type TraefikOptions, traefik } from "../../../src/components/traefik.ts";
 import type { ChartInput, RenderContext } from "../../../src/components/types.ts";
@@ -68,6 +69,27 @@ describe("traefik chart 41.3.0 with kindling's values (real helm)", () => {
       "the dashboard route stays off",
     );
     assert.equal(objects.find((o) => o.kind === "PodDisruptionBudget")?.metadata.name, "traefik");
+  });
+
+  it("joins the ambient mesh under Istio: pods labelled for ztunnel, routes sent to Service addresses", async (t) => {
+    const meshed = traefik.render({ ...ctx, has: (c) => c === "istio" }, options)[0]?.charts?.[0] as ChartInput;
+    const objects = await renderPinnedChart(t, meshed, "edge");
+    if (!objects) return;
+    type Template = { metadata: { labels: Record<string, string> }; spec: { containers: { args: string[] }[] } };
+    const template = (find(objects, "Deployment", "traefik").spec as { template: Template }).template;
+    assert.equal(template.metadata.labels[AMBIENT_LABEL], "ambient");
+    const args = template.spec.containers[0]?.args ?? [];
+    assert.ok(args.includes("--providers.kubernetescrd.nativeLBByDefault=true"), args.join(" "));
+    assert.ok(args.includes("--providers.kubernetesingress.nativeLBByDefault=true"), args.join(" "));
+    assert.deepEqual(checkWorkloadSecurity(objects), []);
+    // Without Istio neither is set.
+    const plain = await renderPinnedChart(t, chartInput, "edge");
+    const plainTemplate = (find(plain ?? [], "Deployment", "traefik").spec as { template: Template }).template;
+    assert.equal(plainTemplate.metadata.labels[AMBIENT_LABEL], undefined);
+    assert.equal(
+      plainTemplate.spec.containers[0]?.args.some((a) => a.includes("nativeLBByDefault")),
+      false,
+    );
   });
 
   it("renders only objects that pass schema validation (PodDisruptionBudget on policy/v1)", async (t) => {

@@ -81,6 +81,26 @@ describe("cilium component", () => {
     }
   });
 
+  it("runs the operator restricted: non-root, read-only, no capabilities, RuntimeDefault seccomp, gops on an emptyDir", () => {
+    const { operator, hubble } = valuesOf();
+    assert.deepEqual(operator.podSecurityContext, {
+      runAsNonRoot: true,
+      runAsUser: 65532,
+      runAsGroup: 65532,
+      fsGroup: 65532,
+      seccompProfile: { type: "RuntimeDefault" },
+    });
+    assert.equal(operator.securityContext.readOnlyRootFilesystem, true);
+    assert.equal(operator.securityContext.allowPrivilegeEscalation, false);
+    assert.deepEqual(operator.securityContext.capabilities, { drop: ["ALL"] });
+    const gopsDir = operator.extraEnv.find((e: { name: string }) => e.name === "GOPS_CONFIG_DIR")?.value;
+    const mount = operator.extraVolumeMounts.find((m: { mountPath: string }) => m.mountPath === gopsDir);
+    assert.ok(operator.extraVolumes.find((v: { name: string }) => v.name === mount?.name)?.emptyDir, "gops needs a writable dir");
+    // The relay's root filesystem is read-only too; its gops agent would fail to write there.
+    assert.equal(hubble.relay.securityContext.readOnlyRootFilesystem, true);
+    assert.equal(hubble.relay.gops.enabled, false);
+  });
+
   it("is the first app: it depends on nothing", () => {
     assert.equal(app(appsOf("full"), CILIUM_APP).dependsOn, undefined);
   });

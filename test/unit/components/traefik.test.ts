@@ -1,11 +1,13 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { AMBIENT_LABEL } from "../../../src/components/istio.ts";
 import { MIDDLEWARES } from "../../../src/components/lib/traefik-middlewares.ts";
 import { TRAEFIK_ROUTES_APP, type TraefikOptions, traefik, traefikValues } from "../../../src/components/traefik.ts";
 import type { ProfileName, RenderContext } from "../../../src/components/types.ts";
 import { deepMerge } from "../../../src/config/resolve.ts";
 import type { ConfigIssue } from "../../../src/config/schema.ts";
 import type { KubeObject } from "../../../src/model/k8s.ts";
+import { app, appsOf } from "./profiles-environment.ts";
 
 function resolve(overrides: unknown = {}, env = "local", profile: ProfileName = "dev-fast") {
   const issues: ConfigIssue[] = [];
@@ -124,6 +126,36 @@ describe("traefik render", () => {
     });
     assert.equal((values.podSecurityContext as Record<string, unknown>).runAsNonRoot, true);
     assert.deepEqual(values.resources, { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "500m", memory: "256Mi" } });
+  });
+
+  it("stays out of any mesh without Istio: no pod labels, Traefik's own load balancing over pod IPs", () => {
+    const values = traefikValues(routed.options) as Record<string, Record<string, Record<string, unknown>>>;
+    assert.deepEqual(values.deployment, { replicas: 1 });
+    assert.equal(values.providers?.kubernetesCRD?.nativeLBByDefault, undefined);
+    assert.equal(values.providers?.kubernetesIngress?.nativeLBByDefault, undefined);
+    assert.deepEqual(edge?.charts?.[0]?.values, traefikValues(routed.options));
+  });
+
+  it("joins the ambient mesh when Istio is present, sending to Services so the app namespace's waypoint sees the traffic", () => {
+    const meshed: RenderContext = { ...ctx, has: (c) => c === "istio" };
+    const values = traefik.render(meshed, routed.options)[0]?.charts?.[0]?.values as Record<
+      string,
+      Record<string, Record<string, unknown>>
+    >;
+    assert.deepEqual(values.deployment?.podLabels, { [AMBIENT_LABEL]: "ambient" });
+    assert.equal(AMBIENT_LABEL, "istio.io/dataplane-mode");
+    assert.equal(values.providers?.kubernetesCRD?.nativeLBByDefault, true);
+    assert.equal(values.providers?.kubernetesIngress?.nativeLBByDefault, true);
+    assert.equal(values.deployment?.replicas, 1);
+  });
+
+  it("is enrolled in the full profile (Istio on) and in no other", () => {
+    type Values = { deployment: { podLabels?: Record<string, string> } };
+    const podLabels = (profile: ProfileName) =>
+      (app(appsOf(profile), "traefik").charts?.[0]?.values as Values | undefined)?.deployment.podLabels;
+    assert.deepEqual(podLabels("full"), { [AMBIENT_LABEL]: "ambient" });
+    assert.equal(podLabels("cilium"), undefined);
+    assert.equal(podLabels("dev-fast"), undefined);
   });
 
   it("renders CORS with the explicit origins", () => {

@@ -61,6 +61,41 @@ describe("securityReport", () => {
     );
   });
 
+  it("narrows a privileged entry to the containers it lists; pod-level findings need an entry without containers", () => {
+    const pod: KubeObject = {
+      apiVersion: "apps/v1",
+      kind: "DaemonSet",
+      metadata: { name: "agent", namespace: "kube-system" },
+      spec: {
+        template: {
+          spec: {
+            hostNetwork: true,
+            initContainers: [{ name: "init", resources: sized, securityContext: { ...locked, runAsNonRoot: false } }],
+            containers: [{ name: "main", resources: sized, securityContext: { ...locked, runAsNonRoot: false } }],
+          },
+        },
+      },
+    };
+    const entry = { namespace: "kube-system", kind: "DaemonSet", name: "agent", reason: "needs root" };
+    const report = securityReport([{ app: "x", object: pod, source: "chart x 1.0.0" }], {
+      privileged: [{ ...entry, containers: ["init"], privileges: ["runAsNonRoot", "noHostNamespaces"] }],
+      chartExceptions: [],
+    });
+    assert.deepEqual(
+      report.exempt.map((f) => `${f.container}:${f.rule}`),
+      ["init:runAsNonRoot"],
+    );
+    assert.deepEqual(
+      report.chartFindings.map((f) => `${f.container ?? "pod"}:${f.rule}`),
+      ["pod:noHostNamespaces", "main:runAsNonRoot"],
+    );
+    const whole = securityReport([{ app: "x", object: pod, source: "chart x 1.0.0" }], {
+      privileged: [{ ...entry, privileges: ["runAsNonRoot", "noHostNamespaces"] }],
+      chartExceptions: [],
+    });
+    assert.deepEqual(whole.chartFindings, []);
+  });
+
   it("applies a chart exception only to objects of that chart and that container", () => {
     const job: KubeObject = {
       apiVersion: "batch/v1",
@@ -75,12 +110,23 @@ describe("securityReport", () => {
     const lists = {
       privileged: [],
       chartExceptions: [
-        { chart: "a", kind: "Job", name: "hook", container: "c", rules: ["readOnlyRootFilesystem" as const], reason: "hard-coded" },
+        {
+          chart: "a",
+          version: "1.0.0",
+          template: "a/templates/hook.yaml",
+          kind: "Job",
+          name: "hook",
+          containers: ["c"],
+          rules: ["readOnlyRootFilesystem" as const],
+          reason: "hard-coded",
+        },
       ],
     };
     assert.equal(securityReport([{ app: "a", object: job, source: "chart a 1.0.0" }], lists).exempt.length, 1);
     assert.equal(securityReport([{ app: "b", object: job, source: "chart b 1.0.0" }], lists).chartFindings.length, 1);
     assert.equal(securityReport([{ app: "a", object: job, source: "typed" }], lists).errors.length, 1);
+    const other: KubeObject = JSON.parse(JSON.stringify(job).replace('"name":"c"', '"name":"d"'));
+    assert.equal(securityReport([{ app: "a", object: other, source: "chart a 1.0.0" }], lists).chartFindings.length, 1);
   });
 
   it("describes chart findings once per workload", () => {
@@ -101,9 +147,17 @@ describe("exemption lists", () => {
     assert.deepEqual(unknownPrivileges([{ namespace: "n", kind: "DaemonSet", name: "d", privileges: ["hostNetwork"], reason: "r" }]), [
       "n/DaemonSet/d: hostNetwork",
     ]);
-    for (const p of PRIVILEGED_WORKLOADS) assert.ok(p.reason.trim().length > 10, `privileged ${String(p.name)} needs a reason`);
+    for (const p of PRIVILEGED_WORKLOADS) {
+      assert.ok(p.reason.trim().length > 10, `privileged ${String(p.name)} needs a reason`);
+      assert.ok(!p.reason.includes("\n"), `privileged ${String(p.name)}: the reason is one line`);
+      assert.notDeepEqual(p.containers, [], `privileged ${String(p.name)}: an empty container list exempts nothing`);
+    }
     for (const e of CHART_EXCEPTIONS) {
       assert.ok(e.reason.trim().length > 10, `chart exception ${e.chart}/${String(e.name)} needs a reason`);
+      assert.ok(!e.reason.includes("\n"), `chart exception ${e.chart}/${String(e.name)}: the reason is one line`);
+      assert.match(e.version, /^v?\d+\.\d+\.\d+/, `chart exception ${e.chart}/${String(e.name)}: the chart version checked`);
+      assert.match(e.template, /^[^/]+\/templates\/.+/, `chart exception ${e.chart}/${String(e.name)}: the template that hard-codes it`);
+      assert.notDeepEqual(e.containers, [], `chart exception ${e.chart}/${String(e.name)}: an empty container list exempts nothing`);
       for (const r of e.rules) assert.ok(r in SECURITY_RULES, `chart exception ${e.chart}/${String(e.name)}: unknown rule ${r}`);
     }
   });
