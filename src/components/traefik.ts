@@ -205,6 +205,17 @@ export const traefik = defineComponent<TraefikOptions>({
     { port: o.httpNodePort, option: "httpNodePort" },
     { port: o.httpsNodePort, option: "httpsNodePort" },
   ],
+  // Basic auth reads htpasswd lines that only their owner can choose: never generated.
+  secrets: (_ctx, o) =>
+    o.auth.mode === "basic" && Object.values(o.routes).some((r) => r.auth)
+      ? [
+          {
+            namespace: o.appNamespace,
+            name: o.auth.basicAuthSecret,
+            keys: { users: { description: "htpasswd lines (user:bcrypt-hash), one per line", generate: "manual" } },
+          },
+        ]
+      : [],
   render: (ctx, o) => [
     {
       name: NAME,

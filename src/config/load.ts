@@ -32,14 +32,19 @@ export async function loadConfig(path = DEFAULT_CONFIG_FILE): Promise<LoadedConf
   const file = resolve(path);
   if (!existsSync(file)) {
     throw new ConfigError(path, undefined, [
-      { path: "--config", message: `file not found: ${file}; run kindling from the folder holding ${DEFAULT_CONFIG_FILE}, or pass --config <file>` },
+      {
+        path: "--config",
+        message: `file not found: ${file}; run kindling from the folder holding ${DEFAULT_CONFIG_FILE}, or pass --config <file>`,
+      },
     ]);
   }
   const root = dirname(file);
   const code = await bundle(file, path);
   const mod = await importBundle(code, root, path);
   if (mod.default === undefined) {
-    throw new ConfigError(path, undefined, [{ path: "(default export)", message: "missing: end the file with `export default definePlatform({...})`" }]);
+    throw new ConfigError(path, undefined, [
+      { path: "(default export)", message: "missing: end the file with `export default definePlatform({...})`" },
+    ]);
   }
   return { file, root, definition: mod.default };
 }
