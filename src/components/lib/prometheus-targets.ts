@@ -12,6 +12,10 @@ import { TEMPO_PORTS } from "./tempo-config.ts";
  * not need to be scraped: they send metrics over OTLP to the collector, which
  * remote-writes them. DNS discovery also needs no Kubernetes API access, so
  * Prometheus runs without a service account token.
+ *
+ * Each job is named after the app.kubernetes.io/name of the pods behind its
+ * Service: network policy opens the scrape port to exactly those pods, and a
+ * unit test checks the rendered Services keep to it.
  */
 
 export interface ScrapeTarget {

@@ -122,7 +122,7 @@ describe("prometheus scrape targets and rules follow what is present", () => {
 describe("prometheus in the reference platform", () => {
   // Every DNS name Prometheus scrapes must be a Service that the platform renders, on that port.
   for (const env of ["local", "staging", "prod"]) {
-    it(`${env}: every scrape target is a rendered Service with that port`, () => {
+    it(`${env}: every scrape target is a rendered Service with that port, selecting pods named after the job`, () => {
       const resolved = resolveEnvironment(platform, env, { file: "kindling.config.ts" });
       const apps = componentsToApps(resolved);
       const services = apps.flatMap((a) =>
@@ -130,16 +130,20 @@ describe("prometheus in the reference platform", () => {
       );
       const cm = find(apps.find((a) => a.name === "prometheus")?.objects, "ConfigMap", "prometheus");
       const config = parse((cm.data as Loose)["prometheus.yml"]);
-      const dns = config.scrape_configs.filter((s: Loose) => s.dns_sd_configs).map((s: Loose) => s.dns_sd_configs[0]);
-      assert.ok(dns.length >= 3, "the reference platform has services to scrape");
-      for (const { names, port } of dns) {
+      const jobs = config.scrape_configs.filter((s: Loose) => s.dns_sd_configs);
+      assert.ok(jobs.length >= 3, "the reference platform has services to scrape");
+      for (const job of jobs) {
+        const { names, port } = job.dns_sd_configs[0];
         const [name, ns] = (names[0] as string).split(".");
         const svc = services.find((s) => s.o.metadata.name === name && s.ns === ns);
         assert.ok(svc, `${names[0]}: no Service ${name} in namespace ${ns}`);
+        const spec = (svc.o as KubeObject).spec as Loose;
         assert.ok(
-          ((svc.o as KubeObject).spec as Loose).ports.some((p: Loose) => p.port === port),
+          spec.ports.some((p: Loose) => p.port === port),
           `${names[0]}: no port ${port}`,
         );
+        // Network policy opens the scrape port to pods labelled with the job's name (network-policy.ts).
+        assert.equal(spec.selector["app.kubernetes.io/name"], job.job_name, `${names[0]} selects pods named after job ${job.job_name}`);
       }
     });
   }
