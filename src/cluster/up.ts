@@ -88,8 +88,8 @@ export interface UpReport {
 
 /**
  * `kindling up`: render → warm check → (preflight → Kind cluster) → CRDs →
- * apps in dependency order → record. Nothing changed: two requests' worth of
- * work (one LIST of kindling's state) and "up to date".
+ * apps in dependency order → record. Nothing changed: one request (a LIST
+ * of kindling's state) and "up to date", no object touched.
  */
 export async function up(opts: UpOptions): Promise<UpReport> {
   const log = opts.log ?? (() => {});

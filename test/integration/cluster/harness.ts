@@ -288,14 +288,15 @@ export async function startControlPlane(
           list.items.every((n) => n.status?.conditions?.some((x) => x.type === "Ready" && x.status === "True"))
         );
       },
-      60_000,
+      // Generous: on a loaded 2-core machine the controllers start slowly; on an idle one this takes a second.
+      120_000,
       () => logTail("kwok"),
     );
     // The controller manager is working once it has given "default" its ServiceAccount (pods need it to be admitted).
     await waitFor(
       "kube-controller-manager",
       async () => (await c.getOptional("/api/v1/namespaces/default/serviceaccounts/default")) !== undefined,
-      60_000,
+      120_000,
       () => logTail("kube-controller-manager"),
     );
 
