@@ -130,7 +130,7 @@ test("Kind provider flow with stand-in kind and docker", { timeout: 300_000 }, a
     const r = await upKind("cilium", true);
     assert.deepEqual(r.errors, []);
     const cmds = newCalls();
-    const del = cmds.findIndex((c) => c === "kind delete cluster --name kt");
+    const del = cmds.indexOf("kind delete cluster --name kt");
     const create = cmds.findIndex((c) => c.startsWith("kind create cluster --name kt"));
     assert.ok(del >= 0 && create > del, cmds.join("\n"));
     const written = parseYaml(readFileSync(`${log}.kt.config.yaml`, "utf8"));
