@@ -79,9 +79,8 @@ export async function applyObject(
     });
     return { desired: d, apiVersion: d.apiVersion, kind: d.kind, mapping, path, namespace, describe: describeDesired(d), live };
   } catch (err) {
-    if (err instanceof ApiError && err.status >= 400 && err.status < 500 && err.status !== 429) {
-      throw new ObjectRejectedError(d.app, describeDesired(d), d.file, serverMessage(err));
-    }
+    // Anything the server still refuses after the client's retries: name the object and its file.
+    if (err instanceof ApiError) throw new ObjectRejectedError(d.app, describeDesired(d), d.file, serverMessage(err));
     throw err;
   }
 }

@@ -95,8 +95,16 @@ export class FailedError extends NotReadyError {}
 export function isTransient(err: unknown): boolean {
   if (err instanceof ApiError) {
     if (err.status === 429 || err.status === 502 || err.status === 503 || err.status === 504) return true;
-    // etcd leader changes and "the server is currently unable to handle the request" come as 500.
-    if (err.status === 500 && /etcdserver|timeout|unable to handle|connection refused|try again/i.test(err.body.message ?? "")) return true;
+    // etcd leader changes, "the server is currently unable to handle the request", and admission
+    // webhooks whose service is still starting (istiod, cert-manager) come as 500.
+    if (
+      err.status === 500 &&
+      /etcdserver|timeout|unable to handle|connection refused|try again|failed calling webhook|no endpoints available/i.test(
+        err.body.message ?? "",
+      )
+    ) {
+      return true;
+    }
     return false;
   }
   const code = (err as NodeJS.ErrnoException | undefined)?.code;
