@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { createServer } from "node:net";
-import { checkTool, TOOLS } from "../doctor/checks.ts";
+import { checkTool, compareVersions, parseVersion, TOOLS } from "../doctor/checks.ts";
 import { locateTool } from "../tools/locate.ts";
 import { type CommandRunner, runCommand } from "./command.ts";
 import { ClusterError } from "./errors.ts";
@@ -71,6 +71,19 @@ export async function dockerCheck(input: Pick<PreflightInput, "run" | "locate">)
         severity: "error",
         message: `Docker is installed but its engine does not answer: ${why}`,
         hint: START_DOCKER,
+      },
+    };
+  }
+  const minimum = TOOLS.find((t) => t.name === "docker")?.minimum ?? "0";
+  const parsed = parseVersion(version);
+  if (parsed && compareVersions(parsed, minimum) < 0) {
+    return {
+      check: {
+        name: "docker",
+        ok: false,
+        severity: "error",
+        message: `Docker engine ${version} is older than ${minimum}`,
+        hint: `upgrade Docker: ${INSTALL_DOCKER}`,
       },
     };
   }

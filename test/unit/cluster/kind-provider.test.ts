@@ -53,6 +53,8 @@ test("preflight says what to install or start when Docker is missing or not runn
     run: async () => ({ code: 0, stdout: `28.2.2|${2 * 2 ** 30}|4\n`, stderr: "" }),
   });
   assert.equal(up.check.ok, true);
+  const old = await dockerCheck({ locate: () => "/usr/bin/docker", run: async () => ({ code: 0, stdout: "20.10.7|1|1\n", stderr: "" }) });
+  assert.match(old.check.message, /Docker engine 20\.10\.7 is older than 24/);
   const mem = memoryCheck("full", up.memBytes);
   assert.equal(mem.ok, false);
   assert.match(mem.message, /2\.0 GiB of memory; profile full wants 8 GiB/);
