@@ -40,9 +40,17 @@ export interface ControlPlane {
 
 const run = promisify(execFile);
 const live = new Set<ChildProcess>();
-process.on("exit", () => {
+const killAll = () => {
   for (const p of live) p.kill("SIGKILL");
-});
+};
+process.on("exit", killAll);
+// Ctrl-C or a CI runner's SIGTERM must not leave an API server behind either.
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.once(signal, () => {
+    killAll();
+    process.exit(signal === "SIGINT" ? 130 : 143);
+  });
+}
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
