@@ -41,12 +41,24 @@ export interface DesiredEnvironment {
   apps: DesiredApp[];
   /** The Argo CD Application of each app (apps/), applied only where Argo CD runs. */
   applications: DesiredObject[];
+  /** Secrets the components read (names and keys; values come from secrets/<env>.sops.yaml at bootstrap). */
+  secrets?: RequiredSecret[];
+  /** Settings the Kind cluster config must match (build.json "cluster"). */
+  cluster?: { kubeProxyMode?: "none" };
+}
+
+export interface RequiredSecret {
+  namespace: string;
+  name: string;
+  keys: string[];
 }
 
 interface BuildInfo {
   platform: string;
   env: string;
   profile: string;
+  secrets?: RequiredSecret[];
+  cluster?: { kubeProxyMode?: "none" };
   apps: {
     name: string;
     namespace: string;
@@ -102,6 +114,8 @@ export async function readRendered(dir: string): Promise<DesiredEnvironment> {
     profile: info.profile,
     apps,
     applications: applications.filter((a): a is DesiredObject => a !== undefined),
+    secrets: info.secrets ?? [],
+    cluster: info.cluster ?? {},
   });
 }
 
@@ -191,6 +205,8 @@ export function fromRendered(env: RenderedEnvironment, outDir: string): DesiredE
       objects: a.objects.map((o) => toDesired(a.name, a.name, o)),
     })),
     applications: env.applications.map((o) => toDesired(APPLICATIONS_DIR, APPLICATIONS_DIR, o)),
+    cluster: env.cluster ?? {},
+    secrets: (env.secrets ?? []).map((s) => ({ namespace: s.namespace, name: s.name, keys: Object.keys(s.keys).sort() })),
   });
 }
 

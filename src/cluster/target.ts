@@ -38,11 +38,12 @@ export function resolveTarget(flags: TargetFlags): UpTarget {
     name,
     provider: kindProvider(flags.log),
     stateDir: flags.stateDir ?? join(process.cwd(), ".kindling"),
-    shape: (profile) => {
+    shape: (profile, cluster) => {
       const shape = PROFILE_SHAPES[profile as ProfileName];
       if (!shape) throw new ClusterError(`unknown profile ${profile}`, `profiles: ${Object.keys(PROFILE_SHAPES).join(", ")}`);
       return {
-        config: kindClusterConfig(profile as ProfileName, { name }),
+        // kube-proxy stays unless the rendered environment says Cilium replaces it (build.json "cluster").
+        config: kindClusterConfig(profile as ProfileName, { name, ...(cluster?.kubeProxyMode ? { kubeProxyMode: cluster.kubeProxyMode } : {}) }),
         hostPorts: [...shape.hostPorts],
         mesh: MESH_PROFILES.has(profile),
       };

@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { setTimeout as sleep } from "node:timers/promises";
+import type { KubeObject } from "../model/k8s.ts";
 import type { ApplyContext } from "./apply.ts";
 import { KubeClient } from "./client.ts";
 import { applyClasses, deployApp, removeApp, supersetScope, writeParent } from "./deploy-app.ts";
@@ -11,6 +12,7 @@ import { type ClusterAccess, hasContext, loadClusterAccess } from "./kubeconfig.
 import { type DesiredEnvironment, imagesOf, readRendered } from "./manifests.ts";
 import { criticalPath, type PlanEvents, runPlan, type Step, type StepOutcome, type StepResult } from "./plan.ts";
 import { assertPreflight, inotifyCheck, type PreflightCheck, preflight } from "./preflight.ts";
+import { withSecretsApp } from "./secrets-app.ts";
 import { type AppChange, type LiveState, readLiveState, recordClusterState, type WarmCheck, warmCheck } from "./state.ts";
 import { appStep, upPlan } from "./up-plan.ts";
 import { waitReady } from "./wait.ts";
@@ -22,7 +24,7 @@ export type UpTarget =
       name: string;
       provider: KindProvider;
       /** The cluster shape of a profile (known only once the environment is rendered). */
-      shape: (profile: string) => KindShape;
+      shape: (profile: string, cluster?: { kubeProxyMode?: "none" }) => KindShape;
       /** Folder for the generated config file (.kindling/). */
       stateDir: string;
       kubeconfig?: string;
@@ -53,6 +55,8 @@ export interface UpOptions {
   kindWaitMs?: number;
   /** How long transient API errors are retried (an API server restart). */
   retryBudgetMs?: number;
+  /** Decrypted Secret objects for the environment (build.json names them); absent: none are applied. */
+  secrets?: (desired: DesiredEnvironment) => Promise<KubeObject[]>;
   /** Progress lines ("app:traefik: waiting for …"). */
   log?: (line: string) => void;
   events?: PlanEvents;
@@ -125,9 +129,10 @@ export async function up(opts: UpOptions): Promise<UpReport> {
   ];
   if (renderRes.status === "rejected") throw renderRes.reason;
   if (connectRes.status === "rejected") throw connectRes.reason;
-  s.desired = renderRes.value;
+  // Secrets are decrypted by the caller (the cluster layer never reads the SOPS file) and join as one more app.
+  s.desired = opts.secrets ? withSecretsApp(renderRes.value, await opts.secrets(renderRes.value)) : renderRes.value;
   const desired = s.desired;
-  const shape = kind?.shape(desired.profile);
+  const shape = kind?.shape(desired.profile, desired.cluster);
   if (shape) s.configHash = clusterConfigHash(shape.config);
 
   const appsByName = new Map(desired.apps.map((a) => [a.name, a]));

@@ -119,7 +119,9 @@ export async function renderEnvironment(env: ResolvedEnvironment, opts: RenderEn
 
   if (issues.length > 0) throw new ValidationError(issues);
   const secrets = componentSecrets(env, opts.outPath);
-  return { platform: env.platform, env: env.env, profile: env.profile, apps: renderedApps, applications, secrets };
+  const cilium = env.components.find((c) => c.component.name === "cilium")?.options as { kubeProxyReplacement?: boolean } | undefined;
+  const cluster = cilium?.kubeProxyReplacement ? { kubeProxyMode: "none" as const } : {};
+  return { platform: env.platform, env: env.env, profile: env.profile, apps: renderedApps, applications, secrets, cluster };
 }
 
 /** Kinds the pipeline generates itself, so their schemas are loaded with the rest. */

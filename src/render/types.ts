@@ -39,6 +39,8 @@ export interface RenderedEnvironment {
   applications: RenderedObject[];
   /** Secrets the components need but never render (names and keys only; values live in secrets/<env>.sops.yaml). */
   secrets?: SecretRequirement[];
+  /** Cluster settings the Kind config must match (kube-proxy is off when Cilium replaces it). */
+  cluster?: { kubeProxyMode?: "none" };
 }
 
 /** One problem with one rendered object. */

@@ -15,6 +15,7 @@ export function buildInfo(env: RenderedEnvironment) {
     platform: env.platform,
     env: env.env,
     profile: env.profile,
+    cluster: env.cluster ?? {},
     // Which Secrets the bootstrap must create from secrets/<env>.sops.yaml before the apps (names only).
     secrets: (env.secrets ?? []).map((s) => ({ namespace: s.namespace, name: s.name, keys: Object.keys(s.keys).sort() })),
     apps: env.apps.map((a) => ({

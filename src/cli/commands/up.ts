@@ -8,8 +8,11 @@ import { resolveTarget } from "../../cluster/target.ts";
 import { type UpReport, up } from "../../cluster/up.ts";
 import { upPlan } from "../../cluster/up-plan.ts";
 import { PROFILES } from "../../components/types.ts";
-import { DEFAULT_CONFIG_FILE } from "../../config/load.ts";
+import { DEFAULT_CONFIG_FILE, loadConfig } from "../../config/load.ts";
+import { resolveEnvironment } from "../../config/resolve.ts";
 import { build } from "../../render/build.ts";
+import { componentSecrets } from "../../render/components-to-apps.ts";
+import { bootstrapSecrets } from "../../secrets/bootstrap.ts";
 import { parse, UsageError } from "../args.ts";
 import { EXIT } from "../exit-codes.ts";
 import type { Command } from "../main.ts";
@@ -145,6 +148,15 @@ export const upCommand: Command = {
       env,
       target,
       render,
+      secrets: (desired) =>
+        bootstrapSecrets(desired.secrets ?? [], {
+          root: dirname(resolve(config ?? DEFAULT_CONFIG_FILE)),
+          env,
+          requirements: async () => {
+            const loaded = await loadConfig(config);
+            return componentSecrets(resolveEnvironment(loaded.definition, env, { file: loaded.file, profile }));
+          },
+        }),
       recreate: Boolean(values.recreate),
       timeoutMs,
       preload: !values["no-preload"],
