@@ -9,6 +9,7 @@
 #   --only a,b,c     install only these tools (names or groups, see --list)
 #   --list           show every tool, its pinned version and whether it is installed
 #   --print-bin-dir  print the tools bin directory and exit
+# shellcheck disable=SC2317,SC2064  # installers are invoked via run_logged; traps expand $tmp on purpose
 set -euo pipefail
 
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -191,7 +192,7 @@ write_temp_module() {
       { grep -v '^replace$' || true; } | while read -r path; do
         [[ "$path" == "$module" ]] && continue
         # etcd points a few forbidden module paths at ./FORBIDDEN_DEPENDENCY: keep them out.
-        if grep -q "^[[:space:]]*\(replace[[:space:]]\{1,\}\)\{0,1\}$path[[:space:]]\{1,\}=>.*FORBIDDEN" "$gomod"; then continue; fi
+        if grep -q "^[[:space:]]*\(replace[[:space:]]\{1,\}\)\{0,1\}${path}[[:space:]]\{1,\}=>.*FORBIDDEN" "$gomod"; then continue; fi
         echo "replace $path => $path $replace_version"
       done
   } >"$dir/go.mod"
@@ -477,7 +478,6 @@ do_k8s_tools() { # all selected kube-* tools share one build
 
 do_deb_tools() { # one apt-get for every missing Debian package, then symlinks
   local tool pkg missing=() log t0 ver
-  declare -A linked=()
   for tool in "$@"; do
     pkg="$(tool_deb "$tool")"
     if ! deb_installed "$pkg"; then missing+=("$pkg"); fi
@@ -587,10 +587,12 @@ main() {
   local selected=() tool
   if [[ -n "$only" ]]; then
     local expanded
-    expanded="$(expand_names ${only//,/ })" || return 2
+    local names
+    read -r -a names <<<"${only//,/ }"
+    expanded="$(expand_names "${names[@]}")" || return 2
     # Keep the canonical order, drop duplicates.
     for tool in "${ALL_TOOLS[@]}"; do
-      [[ " $(echo $expanded) " == *" $tool "* ]] && selected+=("$tool")
+      [[ " ${expanded//$'\n'/ } " == *" $tool "* ]] && selected+=("$tool")
     done
   else
     selected=("${ALL_TOOLS[@]}")
