@@ -6,7 +6,7 @@ import type { ChartSources, ChartSpec } from "../helm/types.ts";
 import { missingSecrets, secretsFile } from "../secrets/store.ts";
 import { cacheDir } from "../tools/locate.ts";
 import { renderEnvironment } from "./render-environment.ts";
-import type { RenderedEnvironment } from "./types.ts";
+import { type RenderedEnvironment, ValidationError } from "./types.ts";
 import { writeEnvironment } from "./write.ts";
 
 export const DEFAULT_OUT_DIR = "manifests-result";
@@ -63,7 +63,7 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
 
   const outDir = opts.out ? resolve(opts.out) : join(config.root, DEFAULT_OUT_DIR);
   const outPath = relative(config.root, outDir);
-  const environments = await Promise.all(
+  const settled = await Promise.allSettled(
     resolved.map((env) =>
       renderEnvironment(env, {
         root: config.root,
@@ -72,6 +72,7 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
       }),
     ),
   );
+  const environments = settledOrThrow(settled);
   lap("render");
 
   for (const env of environments) {
@@ -110,4 +111,17 @@ export function allChartSpecs(components: readonly AnyComponent[]): ChartSpec[] 
   const byName = new Map<string, ChartSpec>();
   for (const c of components) for (const spec of c.charts ?? []) byName.set(spec.name, spec);
   return [...byName.values()].sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/**
+ * Every environment renders at once; when some fail, the report covers all of
+ * them (one run shows every invalid object), and an error that is not about
+ * objects (a missing chart, helm failing) wins because it blocks the rest.
+ */
+function settledOrThrow(settled: PromiseSettledResult<RenderedEnvironment>[]): RenderedEnvironment[] {
+  const failures = settled.filter((r): r is PromiseRejectedResult => r.status === "rejected").map((r) => r.reason as unknown);
+  if (failures.length === 0) return settled.map((r) => (r as PromiseFulfilledResult<RenderedEnvironment>).value);
+  const other = failures.find((e) => !(e instanceof ValidationError));
+  if (other) throw other;
+  throw new ValidationError(failures.flatMap((e) => (e as ValidationError).issues));
 }

@@ -90,6 +90,11 @@ describe("kindling CLI", () => {
     const r = kindling(dir, "build", "--local-chart", `traefik=${join(fixtures, "invalid-deployment")}`);
     assert.equal(r.status, 1, r.stderr);
     assert.match(r.stderr, /local\/traefik: Deployment edge\/broken at spec\.replicas: .*integer/);
+    assert.match(
+      r.stderr,
+      /prod\/traefik: Deployment edge\/broken at spec\.replicas: .*integer/,
+      "every environment is reported in one run",
+    );
     assert.match(r.stderr, /no digest/i, "a local chart warns that no digest is checked");
     assert.deepEqual(snapshotTree(join(dir, "manifests-result")), before);
   });
