@@ -79,7 +79,7 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
     const missing = missingSecrets(env.secrets ?? [], secretsFile(config.root, env.env));
     if (missing.length > 0) {
       opts.warn?.(
-        `environment ${env.env}: ${missing.length} secret value(s) not yet in secrets/${env.env}.sops.yaml (${missing.map((m) => `${m.id}:${m.key}`).join(", ")}); a bootstrap needs them: run \`kindling secrets init --env ${env.env}\``,
+        `environment ${env.env}: ${missing.length} secret value(s) not yet in secrets/${env.env}.sops.yaml (${missing.map((m) => `${m.id}:${m.key}`).join(", ")}); ${env.env === "local" ? "`kindling up` generates them on first use" : `a bootstrap needs them: run \`kindling secrets init --env ${env.env}\``}`,
       );
     }
   }

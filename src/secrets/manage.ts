@@ -36,7 +36,7 @@ export async function initSecrets(root: string, env: string, requirements: Secre
     await ageKeygen(keyFile);
     keyCreated = true;
   }
-  if (recipientsOf(root).length === 0) await writeSopsConfig(root, await agePublicKey(keyFile));
+  const recipients = await recipientsFor(root, env, keyFile);
 
   const file = secretsFile(root, env);
   const values = existsSync(file) ? await decryptValues(file) : {};
@@ -55,19 +55,19 @@ export async function initSecrets(root: string, env: string, requirements: Secre
     }
   }
   const written = generated.length > 0 || !existsSync(file);
-  if (written) await writeValues(root, file, values);
+  if (written) await writeValues(file, values, recipients);
   return { file, generated, manual, written, keyCreated };
 }
 
 /** Sets one value (read by the caller from stdin, never from the command line). */
 export async function setSecret(root: string, env: string, id: string, key: string, value: string): Promise<string> {
   const file = secretsFile(root, env);
-  if (recipientsOf(root).length === 0) {
-    throw new SecretsError(`no age recipients in ${sopsConfigFile(root)}`, `run \`kindling secrets init --env ${env}\` first`);
-  }
+  const keyFile = ageKeyFile();
+  if (!existsSync(keyFile)) throw new SecretsError(`no age key at ${keyFile}`, `run \`kindling secrets init --env ${env}\` first`);
+  const recipients = await recipientsFor(root, env, keyFile);
   const values = existsSync(file) ? await decryptValues(file) : {};
   values[id] = { ...values[id], [key]: value };
-  await writeValues(root, file, values);
+  await writeValues(file, values, recipients);
   return file;
 }
 
@@ -121,17 +121,32 @@ async function decryptValues(file: string): Promise<Values> {
   return out;
 }
 
-async function writeValues(root: string, file: string, values: Values): Promise<void> {
+async function writeValues(file: string, values: Values, recipients: string[]): Promise<void> {
   const sorted = Object.fromEntries(
     Object.keys(values)
       .sort()
-      .map((id) => [id, Object.fromEntries(Object.entries(values[id] ?? {}).sort(([a], [b]) => a.localeCompare(b)))]),
+      .map((id) => [id, Object.fromEntries(Object.entries(values[id] ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))]),
   );
-  const encrypted = await sopsEncrypt(stringify(sorted), recipientsOf(root), file);
+  const encrypted = await sopsEncrypt(stringify(sorted), recipients, file);
   await ensureDir(file);
   const tmp = `${file}.${process.pid}.tmp`;
   await writeFile(tmp, encrypted, { mode: 0o644 });
   await rename(tmp, file);
+}
+
+/**
+ * Who can decrypt. The local environment is personal: its values are
+ * generated on each machine, encrypted to that machine's own key only, and
+ * the file is not committed (.gitignore). Shared environments (staging, prod)
+ * are encrypted to the team's keys listed in .sops.yaml, which is created with
+ * your key the first time and committed; teammates are added there.
+ */
+export const PERSONAL_ENVIRONMENTS = new Set(["local"]);
+
+async function recipientsFor(root: string, env: string, keyFile: string): Promise<string[]> {
+  if (PERSONAL_ENVIRONMENTS.has(env)) return [await agePublicKey(keyFile)];
+  if (recipientsOf(root).length === 0) await writeSopsConfig(root, await agePublicKey(keyFile));
+  return recipientsOf(root);
 }
 
 async function writeSopsConfig(root: string, publicKey: string): Promise<void> {

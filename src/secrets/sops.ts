@@ -49,7 +49,7 @@ export async function sopsDecrypt(file: string, keyFile: string): Promise<string
   } catch (err) {
     throw new SecretsError(
       `cannot decrypt ${file}: ${(err as Error).message.split("\n")[0]}`,
-      `the age key in ${keyFile} must be one of the file's recipients (.sops.yaml); ask someone who can decrypt it to add your public key and run \`sops updatekeys ${file}\``,
+      `your age key (${keyFile}) is not among the file's recipients: for a shared environment, ask a teammate to add your public key to .sops.yaml and run \`sops updatekeys ${file}\`; for local, delete ${file} and run \`kindling secrets init --env local\` to generate new values`,
     );
   }
 }
