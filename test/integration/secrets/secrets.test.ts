@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { before, describe, it } from "node:test";
@@ -65,6 +65,19 @@ describe("secrets in secrets/<env>.sops.yaml (real sops + age)", () => {
     assert.equal(readFileSync(secretsFile(dir, "local"), "utf8"), encrypted, "file untouched");
   });
 
+  it("local secrets are personal (own key, no .sops.yaml); a shared environment creates .sops.yaml with your key", async (t) => {
+    if (!requireTool(t, "sops") || !requireTool(t, "age-keygen")) return;
+    const dir = tempProject(platform("{ app: {} }"));
+    const reqs = await requirements(dir);
+    await initSecrets(dir, "local", reqs);
+    assert.ok(!existsSync(join(dir, ".sops.yaml")), "local never writes the team's recipients");
+    await initSecrets(dir, "staging", reqs);
+    const sopsConfig = readFileSync(join(dir, ".sops.yaml"), "utf8");
+    assert.match(sopsConfig, /path_regex: secrets\/\.\*\\\.sops\\\.yaml\$/);
+    assert.match(sopsConfig, /age: age1[0-9a-z]+/);
+    assert.match(readFileSync(secretsFile(dir, "staging"), "utf8"), /recipient: age1/);
+  });
+
   it("a new database adds its password only; existing values stay", async (t) => {
     if (!requireTool(t, "sops")) return;
     const dir = tempProject(platform("{ app: {} }"));
@@ -103,7 +116,9 @@ describe("secrets in secrets/<env>.sops.yaml (real sops + age)", () => {
     });
     assert.equal(set.status, 0, set.stderr);
     assert.ok(!set.stderr.includes("tunnel-token-value"), "the value is never echoed");
-    const token = (await secretObjects(dir, "local", await requirements(dir))).find((o) => o.metadata.name === "cloudflared-token") as unknown as {
+    const token = (await secretObjects(dir, "local", await requirements(dir))).find(
+      (o) => o.metadata.name === "cloudflared-token",
+    ) as unknown as {
       data: Record<string, string>;
     };
     assert.equal(Buffer.from(token.data.token ?? "", "base64").toString("utf8"), "tunnel-token-value");
