@@ -1,17 +1,10 @@
-import { createHash } from "node:crypto";
 import { stringify } from "yaml";
 import * as s from "../config/schema.ts";
-import type { KubeObject } from "../model/k8s.ts";
 import { GARAGE_CLIENTS, garageS3 } from "./garage.ts";
+import { grafanaMonolith } from "./lib/grafana-monolith.ts";
 import { LOKI_DATA_DIR, LOKI_PORTS, lokiConfig } from "./lib/loki-config.ts";
-import {
-  appLabels,
-  type Resources,
-  resources,
-  resourcesSchema,
-  restrictedContainerSecurity,
-  restrictedPodSecurity,
-} from "./lib/workload.ts";
+import { namedPort } from "./lib/services.ts";
+import { appLabels, type Resources, resourcesSchema } from "./lib/workload.ts";
 import { defineComponent } from "./types.ts";
 
 export interface LokiOptions {
@@ -82,97 +75,27 @@ export const loki = defineComponent<LokiOptions>({
       ingestionBurstMb: o.ingestionBurstMb,
       otlpIndexLabels: o.otlpIndexLabels,
     });
-    const text = stringify(config);
     return [
       {
         name: NAME,
         namespace: o.namespace,
         // Garage's bootstrap Job writes the S3 credentials Loki starts with.
         dependsOn: s3 ? ["garage"] : [],
-        objects: [
-          { apiVersion: "v1", kind: "ConfigMap", metadata: { name: `${NAME}-config`, labels }, data: { "loki.yaml": text } },
-          service(`${NAME}-headless`, true),
-          service(NAME, false),
-          statefulSet(o, s3 ? GARAGE_CLIENTS.loki.secret : undefined, configHash(text)),
-        ],
+        objects: grafanaMonolith({
+          name: NAME,
+          labels,
+          image: o.image,
+          config: stringify(config),
+          ports: [namedPort("http", LOKI_PORTS.http), namedPort("grpc", LOKI_PORTS.grpc)],
+          dataDir: LOKI_DATA_DIR,
+          credentials: s3 ? GARAGE_CLIENTS.loki.secret : undefined,
+          resources: o.resources,
+          storage: o.storage,
+          storageClass: o.storageClass,
+        }),
       },
     ];
   },
 });
 
 const labels = appLabels(NAME, "logs");
-
-function service(name: string, headless: boolean): KubeObject {
-  return {
-    apiVersion: "v1",
-    kind: "Service",
-    metadata: { name, labels },
-    spec: {
-      ...(headless ? { clusterIP: "None" } : { type: "ClusterIP" }),
-      selector: labels,
-      ports: [
-        { name: "http", port: LOKI_PORTS.http, targetPort: "http" },
-        { name: "grpc", port: LOKI_PORTS.grpc, targetPort: "grpc" },
-      ],
-    },
-  };
-}
-
-function statefulSet(o: LokiOptions, credentials: string | undefined, hash: string): KubeObject {
-  return {
-    apiVersion: "apps/v1",
-    kind: "StatefulSet",
-    metadata: { name: NAME, labels },
-    spec: {
-      serviceName: `${NAME}-headless`,
-      replicas: 1,
-      selector: { matchLabels: labels },
-      template: {
-        // The config is read at start only: a change must roll the pod.
-        metadata: { labels, annotations: { "kindling.dev/config-hash": hash } },
-        spec: {
-          // uid 10001 is the loki user of the upstream image.
-          securityContext: restrictedPodSecurity(10001),
-          automountServiceAccountToken: false,
-          containers: [
-            {
-              name: "loki",
-              image: o.image,
-              args: ["-config.file=/etc/loki/loki.yaml", "-config.expand-env=true", "-target=all"],
-              ports: [
-                { name: "http", containerPort: LOKI_PORTS.http },
-                { name: "grpc", containerPort: LOKI_PORTS.grpc },
-              ],
-              ...(credentials ? { envFrom: [{ secretRef: { name: credentials } }] } : {}),
-              resources: resources(o.resources),
-              securityContext: restrictedContainerSecurity(),
-              readinessProbe: { httpGet: { path: "/ready", port: "http" }, initialDelaySeconds: 15, periodSeconds: 10 },
-              livenessProbe: { tcpSocket: { port: "http" }, initialDelaySeconds: 30, periodSeconds: 20 },
-              volumeMounts: [
-                { name: "config", mountPath: "/etc/loki", readOnly: true },
-                { name: "data", mountPath: LOKI_DATA_DIR },
-                { name: "tmp", mountPath: "/tmp" },
-              ],
-            },
-          ],
-          volumes: [
-            { name: "config", configMap: { name: `${NAME}-config` } },
-            { name: "tmp", emptyDir: {} },
-          ],
-        },
-      },
-      volumeClaimTemplates: [
-        {
-          metadata: { name: "data" },
-          spec: {
-            accessModes: ["ReadWriteOnce"],
-            ...(o.storageClass ? { storageClassName: o.storageClass } : {}),
-            resources: { requests: { storage: o.storage } },
-          },
-        },
-      ],
-    },
-  };
-}
-
-const configHash = (text: string) => createHash("sha256").update(text).digest("hex").slice(0, 16);

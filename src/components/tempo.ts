@@ -1,17 +1,10 @@
-import { createHash } from "node:crypto";
 import { stringify } from "yaml";
 import * as s from "../config/schema.ts";
-import type { KubeObject } from "../model/k8s.ts";
 import { GARAGE_CLIENTS, garageS3 } from "./garage.ts";
+import { grafanaMonolith } from "./lib/grafana-monolith.ts";
+import { namedPort } from "./lib/services.ts";
 import { TEMPO_DATA_DIR, TEMPO_PORTS, tempoConfig } from "./lib/tempo-config.ts";
-import {
-  appLabels,
-  type Resources,
-  resources,
-  resourcesSchema,
-  restrictedContainerSecurity,
-  restrictedPodSecurity,
-} from "./lib/workload.ts";
+import { appLabels, type Resources, resourcesSchema } from "./lib/workload.ts";
 import { defineComponent, type RenderContext } from "./types.ts";
 
 export interface TempoOptions {
@@ -72,101 +65,32 @@ export const tempo = defineComponent<TempoOptions>({
       remoteWriteUrl: o.remoteWriteUrl ?? defaultRemoteWrite(ctx),
       env: ctx.env,
     });
-    const text = stringify(config);
     return [
       {
         name: NAME,
         namespace: o.namespace,
         dependsOn: s3 ? ["garage"] : [],
-        objects: [
-          { apiVersion: "v1", kind: "ConfigMap", metadata: { name: `${NAME}-config`, labels }, data: { "tempo.yaml": text } },
-          service(`${NAME}-headless`, true),
-          service(NAME, false),
-          statefulSet(o, s3 ? GARAGE_CLIENTS.tempo.secret : undefined, configHash(text)),
-        ],
+        objects: grafanaMonolith({
+          name: NAME,
+          labels,
+          image: o.image,
+          config: stringify(config),
+          ports: [
+            namedPort("http", TEMPO_PORTS.http),
+            namedPort("grpc", TEMPO_PORTS.grpc),
+            // appProtocol lets the mesh treat OTLP gRPC as HTTP/2 instead of opaque TCP.
+            namedPort("otlp-grpc", TEMPO_PORTS.otlpGrpc, { appProtocol: "grpc" }),
+            namedPort("otlp-http", TEMPO_PORTS.otlpHttp),
+          ],
+          dataDir: TEMPO_DATA_DIR,
+          credentials: s3 ? GARAGE_CLIENTS.tempo.secret : undefined,
+          resources: o.resources,
+          storage: o.storage,
+          storageClass: o.storageClass,
+        }),
       },
     ];
   },
 });
 
 const labels = appLabels(NAME, "traces");
-
-function service(name: string, headless: boolean): KubeObject {
-  return {
-    apiVersion: "v1",
-    kind: "Service",
-    metadata: { name, labels },
-    spec: {
-      ...(headless ? { clusterIP: "None" } : { type: "ClusterIP" }),
-      selector: labels,
-      ports: [
-        { name: "http", port: TEMPO_PORTS.http, targetPort: "http" },
-        { name: "grpc", port: TEMPO_PORTS.grpc, targetPort: "grpc" },
-        // appProtocol lets the mesh treat OTLP gRPC as HTTP/2 instead of opaque TCP.
-        { name: "otlp-grpc", port: TEMPO_PORTS.otlpGrpc, targetPort: "otlp-grpc", appProtocol: "grpc" },
-        { name: "otlp-http", port: TEMPO_PORTS.otlpHttp, targetPort: "otlp-http" },
-      ],
-    },
-  };
-}
-
-function statefulSet(o: TempoOptions, credentials: string | undefined, hash: string): KubeObject {
-  return {
-    apiVersion: "apps/v1",
-    kind: "StatefulSet",
-    metadata: { name: NAME, labels },
-    spec: {
-      serviceName: `${NAME}-headless`,
-      replicas: 1,
-      selector: { matchLabels: labels },
-      template: {
-        // The config is read at start only: a change must roll the pod.
-        metadata: { labels, annotations: { "kindling.dev/config-hash": hash } },
-        spec: {
-          // uid 10001 is the tempo user of the upstream image (since Tempo 2.5).
-          securityContext: restrictedPodSecurity(10001),
-          automountServiceAccountToken: false,
-          containers: [
-            {
-              name: "tempo",
-              image: o.image,
-              args: ["-config.file=/etc/tempo/tempo.yaml", "-config.expand-env=true", "-target=all"],
-              ports: [
-                { name: "http", containerPort: TEMPO_PORTS.http },
-                { name: "grpc", containerPort: TEMPO_PORTS.grpc },
-                { name: "otlp-grpc", containerPort: TEMPO_PORTS.otlpGrpc },
-                { name: "otlp-http", containerPort: TEMPO_PORTS.otlpHttp },
-              ],
-              ...(credentials ? { envFrom: [{ secretRef: { name: credentials } }] } : {}),
-              resources: resources(o.resources),
-              securityContext: restrictedContainerSecurity(),
-              readinessProbe: { httpGet: { path: "/ready", port: "http" }, initialDelaySeconds: 15, periodSeconds: 10 },
-              livenessProbe: { tcpSocket: { port: "http" }, initialDelaySeconds: 30, periodSeconds: 20 },
-              volumeMounts: [
-                { name: "config", mountPath: "/etc/tempo", readOnly: true },
-                { name: "data", mountPath: TEMPO_DATA_DIR },
-                { name: "tmp", mountPath: "/tmp" },
-              ],
-            },
-          ],
-          volumes: [
-            { name: "config", configMap: { name: `${NAME}-config` } },
-            { name: "tmp", emptyDir: {} },
-          ],
-        },
-      },
-      volumeClaimTemplates: [
-        {
-          metadata: { name: "data" },
-          spec: {
-            accessModes: ["ReadWriteOnce"],
-            ...(o.storageClass ? { storageClassName: o.storageClass } : {}),
-            resources: { requests: { storage: o.storage } },
-          },
-        },
-      ],
-    },
-  };
-}
-
-const configHash = (text: string) => createHash("sha256").update(text).digest("hex").slice(0, 16);

@@ -59,3 +59,22 @@ export function appLabels(name: string, component?: string): Record<string, stri
     ...(component ? { "app.kubernetes.io/component": component } : {}),
   };
 }
+
+/**
+ * A pod spec with the defaults every kindling pod shares: restricted
+ * security as `uid`, and no service account token, because none of these
+ * programs talks to the Kubernetes API. `spec` adds the rest.
+ */
+export function restrictedPodSpec(uid: number, spec: Record<string, unknown>): Record<string, unknown> {
+  return { securityContext: restrictedPodSecurity(uid), automountServiceAccountToken: false, ...spec };
+}
+
+/** A pod template; `annotations` only when given, so templates without them stay as they were. */
+export function podTemplate(labels: Record<string, string>, spec: Record<string, unknown>, annotations?: Record<string, string>) {
+  return { metadata: { labels, ...(annotations ? { annotations } : {}) }, spec };
+}
+
+/** An environment variable read from one key of a Secret, so the value never appears in a manifest. */
+export function secretEnv(name: string, secret: string, key: string) {
+  return { name, valueFrom: { secretKeyRef: { name: secret, key } } };
+}

@@ -1,0 +1,71 @@
+import type { KubeObject } from "../../model/k8s.ts";
+import { configHashAnnotation } from "./content-hash.ts";
+import { clusterIPService, containerPorts, headlessName, headlessService, type ServicePort } from "./services.ts";
+import { statefulSet, volumeClaim } from "./statefulset.ts";
+import { type Resources, resources, restrictedContainerSecurity, restrictedPodSpec } from "./workload.ts";
+
+/**
+ * Loki and Tempo run the same way: one Grafana Labs binary in monolithic
+ * mode (-target=all), a YAML config with ${ENV} expansion, a local volume,
+ * S3 credentials from a Secret, and an HTTP port with /ready.
+ */
+export interface GrafanaMonolithInput {
+  /** "loki" or "tempo": names the objects, the container, /etc/<name> and <name>.yaml. */
+  name: string;
+  labels: Record<string, string>;
+  image: string;
+  /** The text of <name>.yaml. */
+  config: string;
+  /** Service ports, one of them "http" (the probes use it); the container exposes all of them. */
+  ports: ServicePort[];
+  /** Where the local volume is mounted. */
+  dataDir: string;
+  /** Secret whose keys become environment variables (S3 credentials); none without Garage. */
+  credentials?: string;
+  resources: Resources;
+  storage: string;
+  storageClass?: string;
+}
+
+/** ConfigMap, headless and ClusterIP Services, StatefulSet. */
+export function grafanaMonolith(i: GrafanaMonolithInput): KubeObject[] {
+  const configMap = `${i.name}-config`;
+  const configFile = `${i.name}.yaml`;
+  return [
+    { apiVersion: "v1", kind: "ConfigMap", metadata: { name: configMap, labels: i.labels }, data: { [configFile]: i.config } },
+    headlessService(headlessName(i.name), i.labels, i.ports),
+    clusterIPService(i.name, i.labels, i.ports),
+    statefulSet({
+      name: i.name,
+      labels: i.labels,
+      // The config is read at start only: a change must roll the pod.
+      podAnnotations: configHashAnnotation(i.config),
+      // uid 10001 is the loki and the tempo user of the upstream images (tempo's since 2.5).
+      pod: restrictedPodSpec(10001, {
+        containers: [
+          {
+            name: i.name,
+            image: i.image,
+            args: [`-config.file=/etc/${i.name}/${configFile}`, "-config.expand-env=true", "-target=all"],
+            ports: containerPorts(i.ports),
+            ...(i.credentials ? { envFrom: [{ secretRef: { name: i.credentials } }] } : {}),
+            resources: resources(i.resources),
+            securityContext: restrictedContainerSecurity(),
+            readinessProbe: { httpGet: { path: "/ready", port: "http" }, initialDelaySeconds: 15, periodSeconds: 10 },
+            livenessProbe: { tcpSocket: { port: "http" }, initialDelaySeconds: 30, periodSeconds: 20 },
+            volumeMounts: [
+              { name: "config", mountPath: `/etc/${i.name}`, readOnly: true },
+              { name: "data", mountPath: i.dataDir },
+              { name: "tmp", mountPath: "/tmp" },
+            ],
+          },
+        ],
+        volumes: [
+          { name: "config", configMap: { name: configMap } },
+          { name: "tmp", emptyDir: {} },
+        ],
+      }),
+      volumeClaims: [volumeClaim("data", i.storage, i.storageClass)],
+    }),
+  ];
+}
