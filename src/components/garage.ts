@@ -1,15 +1,18 @@
-import { createHash } from "node:crypto";
 import * as s from "../config/schema.ts";
 import type { KubeObject } from "../model/k8s.ts";
+import { configHashAnnotation } from "./lib/content-hash.ts";
 import { bootstrapObjects, type GarageClient } from "./lib/garage-bootstrap.ts";
 import { GARAGE_DATA_DIR, GARAGE_META_DIR, GARAGE_PORTS, garageToml, storageBytes } from "./lib/garage-config.ts";
+import { clusterIPService, headlessName, headlessService, namedPort } from "./lib/services.ts";
+import { statefulSet, volumeClaim } from "./lib/statefulset.ts";
 import {
   appLabels,
   type Resources,
   resources,
   resourcesSchema,
   restrictedContainerSecurity,
-  restrictedPodSecurity,
+  restrictedPodSpec,
+  secretEnv,
 } from "./lib/workload.ts";
 import { defineComponent, type RenderContext } from "./types.ts";
 
@@ -127,9 +130,10 @@ export const garage = defineComponent<GarageOptions>({
         namespace: o.namespace,
         objects: [
           config(o),
-          headlessService(),
-          service(),
-          statefulSet(o),
+          // Nodes must find each other (and the bootstrap Job must find them) before they are ready.
+          headlessService(headlessName(NAME), labels, peerPorts, { publishNotReadyAddresses: true }),
+          clusterIPService(NAME, labels, clientPorts),
+          garageStatefulSet(o),
           ...bootstrapObjects({
             name: NAME,
             namespace: o.namespace,
@@ -148,112 +152,61 @@ export const garage = defineComponent<GarageOptions>({
 });
 
 const labels = appLabels(NAME, "object-storage");
+/** Pod by pod, through the headless Service: nodes to each other (rpc), the bootstrap Job to each node (admin). */
+const peerPorts = [namedPort("rpc", GARAGE_PORTS.rpc), namedPort("admin", GARAGE_PORTS.admin)];
+/** Through the ClusterIP Service, to any ready node. */
+const clientPorts = [namedPort("s3", GARAGE_PORTS.s3), namedPort("admin", GARAGE_PORTS.admin)];
 
 function config(o: GarageOptions): KubeObject {
   return {
     apiVersion: "v1",
     kind: "ConfigMap",
     metadata: { name: `${NAME}-config`, labels },
-    data: { "garage.toml": garageToml({ replicationFactor: o.replicationFactor, region: o.region }) },
+    data: { "garage.toml": garageTomlOf(o) },
   };
 }
 
-function headlessService(): KubeObject {
-  return {
-    apiVersion: "v1",
-    kind: "Service",
-    metadata: { name: `${NAME}-headless`, labels },
-    spec: {
-      clusterIP: "None",
-      // Nodes must find each other (and the bootstrap Job must find them) before they are ready.
-      publishNotReadyAddresses: true,
-      selector: labels,
-      ports: [
-        { name: "rpc", port: GARAGE_PORTS.rpc, targetPort: "rpc" },
-        { name: "admin", port: GARAGE_PORTS.admin, targetPort: "admin" },
-      ],
-    },
-  };
-}
+const garageTomlOf = (o: GarageOptions) => garageToml({ replicationFactor: o.replicationFactor, region: o.region });
 
-function service(): KubeObject {
-  return {
-    apiVersion: "v1",
-    kind: "Service",
-    metadata: { name: NAME, labels },
-    spec: {
-      type: "ClusterIP",
-      selector: labels,
-      ports: [
-        { name: "s3", port: GARAGE_PORTS.s3, targetPort: "s3" },
-        { name: "admin", port: GARAGE_PORTS.admin, targetPort: "admin" },
-      ],
-    },
-  };
-}
-
-function statefulSet(o: GarageOptions): KubeObject {
-  const fromSecret = (name: string, key: string) => ({ name, valueFrom: { secretKeyRef: { name: GARAGE_SECRET, key } } });
-  const claim = (name: string, size: string) => ({
-    metadata: { name },
-    spec: {
-      accessModes: ["ReadWriteOnce"],
-      ...(o.storageClass ? { storageClassName: o.storageClass } : {}),
-      resources: { requests: { storage: size } },
-    },
-  });
-  return {
-    apiVersion: "apps/v1",
-    kind: "StatefulSet",
-    metadata: { name: NAME, labels },
-    spec: {
-      serviceName: `${NAME}-headless`,
-      replicas: o.replicas,
-      // Nodes start together: none of them is useful before the layout exists anyway.
-      podManagementPolicy: "Parallel",
-      selector: { matchLabels: labels },
-      template: {
-        // garage.toml is read at start only: a change must roll the pods.
-        metadata: { labels, annotations: { "kindling.dev/config-hash": configHash(o) } },
-        spec: {
-          // The image is FROM scratch with no user of its own; any non-root uid works.
-          securityContext: restrictedPodSecurity(1000),
-          automountServiceAccountToken: false,
-          containers: [
-            {
-              name: "garage",
-              image: o.image,
-              command: ["/garage", "-c", "/etc/garage/garage.toml", "server"],
-              ports: [
-                { name: "s3", containerPort: GARAGE_PORTS.s3 },
-                { name: "rpc", containerPort: GARAGE_PORTS.rpc },
-                { name: "admin", containerPort: GARAGE_PORTS.admin },
-              ],
-              // The pod waits (CreateContainerConfigError, retried by the kubelet)
-              // until the bootstrap Job has generated this Secret.
-              env: [fromSecret("GARAGE_RPC_SECRET", "rpc-secret"), fromSecret("GARAGE_ADMIN_TOKEN", "admin-token")],
-              resources: resources(o.resources),
-              securityContext: restrictedContainerSecurity(),
-              // /health answers 200 only once the layout gives the cluster a quorum.
-              readinessProbe: { httpGet: { path: "/health", port: "admin" }, periodSeconds: 5 },
-              livenessProbe: { tcpSocket: { port: "admin" }, initialDelaySeconds: 10, periodSeconds: 20 },
-              volumeMounts: [
-                { name: "config", mountPath: "/etc/garage", readOnly: true },
-                { name: "meta", mountPath: GARAGE_META_DIR },
-                { name: "data", mountPath: GARAGE_DATA_DIR },
-              ],
-            },
+function garageStatefulSet(o: GarageOptions): KubeObject {
+  const fromSecret = (name: string, key: string) => secretEnv(name, GARAGE_SECRET, key);
+  return statefulSet({
+    name: NAME,
+    labels,
+    replicas: o.replicas,
+    // Nodes start together: none of them is useful before the layout exists anyway.
+    podManagementPolicy: "Parallel",
+    // garage.toml is read at start only: a change must roll the pods.
+    podAnnotations: configHashAnnotation(garageTomlOf(o)),
+    // The image is FROM scratch with no user of its own; any non-root uid works.
+    pod: restrictedPodSpec(1000, {
+      containers: [
+        {
+          name: "garage",
+          image: o.image,
+          command: ["/garage", "-c", "/etc/garage/garage.toml", "server"],
+          ports: [
+            { name: "s3", containerPort: GARAGE_PORTS.s3 },
+            { name: "rpc", containerPort: GARAGE_PORTS.rpc },
+            { name: "admin", containerPort: GARAGE_PORTS.admin },
           ],
-          volumes: [{ name: "config", configMap: { name: `${NAME}-config` } }],
+          // The pod waits (CreateContainerConfigError, retried by the kubelet)
+          // until the bootstrap Job has generated this Secret.
+          env: [fromSecret("GARAGE_RPC_SECRET", "rpc-secret"), fromSecret("GARAGE_ADMIN_TOKEN", "admin-token")],
+          resources: resources(o.resources),
+          securityContext: restrictedContainerSecurity(),
+          // /health answers 200 only once the layout gives the cluster a quorum.
+          readinessProbe: { httpGet: { path: "/health", port: "admin" }, periodSeconds: 5 },
+          livenessProbe: { tcpSocket: { port: "admin" }, initialDelaySeconds: 10, periodSeconds: 20 },
+          volumeMounts: [
+            { name: "config", mountPath: "/etc/garage", readOnly: true },
+            { name: "meta", mountPath: GARAGE_META_DIR },
+            { name: "data", mountPath: GARAGE_DATA_DIR },
+          ],
         },
-      },
-      volumeClaimTemplates: [claim("meta", o.metadataStorage), claim("data", o.dataStorage)],
-    },
-  };
+      ],
+      volumes: [{ name: "config", configMap: { name: `${NAME}-config` } }],
+    }),
+    volumeClaims: [volumeClaim("meta", o.metadataStorage, o.storageClass), volumeClaim("data", o.dataStorage, o.storageClass)],
+  });
 }
-
-const configHash = (o: GarageOptions) =>
-  createHash("sha256")
-    .update(garageToml({ replicationFactor: o.replicationFactor, region: o.region }))
-    .digest("hex")
-    .slice(0, 16);

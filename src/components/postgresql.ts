@@ -2,13 +2,16 @@ import * as s from "../config/schema.ts";
 import type { KubeObject } from "../model/k8s.ts";
 import { postgresInitObjects } from "./lib/postgres-init.ts";
 import { postgresRoles } from "./lib/postgres-sql.ts";
+import { clusterIPService, headlessName, headlessService, namedPort } from "./lib/services.ts";
+import { statefulSet, volumeClaim } from "./lib/statefulset.ts";
 import {
   appLabels,
   type Resources,
   resources,
   resourcesSchema,
   restrictedContainerSecurity,
-  restrictedPodSecurity,
+  restrictedPodSpec,
+  secretEnv,
 } from "./lib/workload.ts";
 import { defineComponent } from "./types.ts";
 
@@ -90,9 +93,9 @@ export const postgresql = defineComponent<PostgresqlOptions>({
       name: NAME,
       namespace: o.namespace,
       objects: [
-        headlessService(),
-        service(),
-        statefulSet(o),
+        headlessService(headlessName(NAME), labels, ports),
+        clusterIPService(NAME, labels, ports),
+        postgresStatefulSet(o),
         ...postgresInitObjects({
           name: NAME,
           image: o.image,
@@ -108,88 +111,42 @@ export const postgresql = defineComponent<PostgresqlOptions>({
 
 const labels = appLabels(NAME, "database");
 
-function headlessService(): KubeObject {
-  return {
-    apiVersion: "v1",
-    kind: "Service",
-    metadata: { name: `${NAME}-headless`, labels },
-    spec: { clusterIP: "None", selector: labels, ports: [{ name: "postgres", port: PORT, targetPort: "postgres" }] },
-  };
-}
+const ports = [namedPort("postgres", PORT)];
 
-function service(): KubeObject {
-  return {
-    apiVersion: "v1",
-    kind: "Service",
-    metadata: { name: NAME, labels },
-    spec: { type: "ClusterIP", selector: labels, ports: [{ name: "postgres", port: PORT, targetPort: "postgres" }] },
-  };
-}
-
-function statefulSet(o: PostgresqlOptions): KubeObject {
-  const secretEnv = (name: string, key: string) => ({
-    name,
-    valueFrom: { secretKeyRef: { name: o.credentialsSecret, key } },
-  });
-  return {
-    apiVersion: "apps/v1",
-    kind: "StatefulSet",
-    metadata: { name: NAME, labels },
-    spec: {
-      serviceName: `${NAME}-headless`,
-      replicas: 1,
-      selector: { matchLabels: labels },
-      template: {
-        metadata: { labels },
-        spec: {
-          // uid 999 is the postgres user of the official Debian-based image.
-          securityContext: restrictedPodSecurity(999),
-          automountServiceAccountToken: false,
-          containers: [
-            {
-              name: "postgres",
-              image: o.image,
-              ports: [{ name: "postgres", containerPort: PORT }],
-              env: [
-                { name: "PGDATA", value: "/var/lib/postgresql/data/pgdata" },
-                { name: "POSTGRES_USER", value: "postgres" },
-                secretEnv("POSTGRES_PASSWORD", "postgres-password"),
-              ],
-              resources: resources(o.resources),
-              securityContext: restrictedContainerSecurity(),
-              readinessProbe: {
-                exec: { command: ["pg_isready", "-U", "postgres", "-h", "127.0.0.1"] },
-                periodSeconds: 5,
-              },
-              livenessProbe: {
-                exec: { command: ["pg_isready", "-U", "postgres", "-h", "127.0.0.1"] },
-                initialDelaySeconds: 30,
-                periodSeconds: 10,
-              },
-              volumeMounts: [
-                { name: "data", mountPath: "/var/lib/postgresql/data" },
-                // A read-only root filesystem needs these two writable.
-                { name: "run", mountPath: "/var/run/postgresql" },
-                { name: "tmp", mountPath: "/tmp" },
-              ],
-            },
-          ],
-          volumes: [
-            { name: "run", emptyDir: {} },
-            { name: "tmp", emptyDir: {} },
-          ],
-        },
-      },
-      volumeClaimTemplates: [
+function postgresStatefulSet(o: PostgresqlOptions): KubeObject {
+  const isReady = { exec: { command: ["pg_isready", "-U", "postgres", "-h", "127.0.0.1"] } };
+  return statefulSet({
+    name: NAME,
+    labels,
+    // uid 999 is the postgres user of the official Debian-based image.
+    pod: restrictedPodSpec(999, {
+      containers: [
         {
-          metadata: { name: "data" },
-          spec: {
-            accessModes: ["ReadWriteOnce"],
-            ...(o.storageClass ? { storageClassName: o.storageClass } : {}),
-            resources: { requests: { storage: o.storage } },
-          },
+          name: "postgres",
+          image: o.image,
+          ports: [{ name: "postgres", containerPort: PORT }],
+          env: [
+            { name: "PGDATA", value: "/var/lib/postgresql/data/pgdata" },
+            { name: "POSTGRES_USER", value: "postgres" },
+            secretEnv("POSTGRES_PASSWORD", o.credentialsSecret, "postgres-password"),
+          ],
+          resources: resources(o.resources),
+          securityContext: restrictedContainerSecurity(),
+          readinessProbe: { ...isReady, periodSeconds: 5 },
+          livenessProbe: { ...isReady, initialDelaySeconds: 30, periodSeconds: 10 },
+          volumeMounts: [
+            { name: "data", mountPath: "/var/lib/postgresql/data" },
+            // A read-only root filesystem needs these two writable.
+            { name: "run", mountPath: "/var/run/postgresql" },
+            { name: "tmp", mountPath: "/tmp" },
+          ],
         },
       ],
-    },
-  };
+      volumes: [
+        { name: "run", emptyDir: {} },
+        { name: "tmp", emptyDir: {} },
+      ],
+    }),
+    volumeClaims: [volumeClaim("data", o.storage, o.storageClass)],
+  });
 }
