@@ -1,14 +1,8 @@
 import * as s from "../config/schema.ts";
 import type { KubeObject } from "../model/k8s.ts";
 import { rejectingLiteralTokens, secretKey, tokenSecretName } from "./lib/cloudflared-schema.ts";
-import {
-  appLabels,
-  type Resources,
-  resources,
-  resourcesSchema,
-  restrictedContainerSecurity,
-  restrictedPodSecurity,
-} from "./lib/workload.ts";
+import { deployment, keepOnePodUp } from "./lib/deployment.ts";
+import { appLabels, type Resources, resources, resourcesSchema, restrictedContainerSecurity, restrictedPodSpec } from "./lib/workload.ts";
 import { defineComponent } from "./types.ts";
 
 export interface CloudflaredOptions {
@@ -72,7 +66,7 @@ export const cloudflared = defineComponent<CloudflaredOptions>({
     {
       name: NAME,
       namespace: o.namespace,
-      objects: [deployment(o), ...(o.replicas > 1 ? [disruptionBudget()] : [])],
+      objects: [connectorDeployment(o), ...(o.replicas > 1 ? [keepOnePodUp(NAME, labels)] : [])],
       // The tunnel's public hostnames point at Traefik; no use starting before it.
       dependsOn: ctx.has("traefik") ? ["traefik"] : [],
     },
@@ -81,80 +75,62 @@ export const cloudflared = defineComponent<CloudflaredOptions>({
 
 const labels = appLabels(NAME, "tunnel");
 
-function deployment(o: CloudflaredOptions): KubeObject {
-  return {
-    apiVersion: "apps/v1",
-    kind: "Deployment",
-    metadata: { name: NAME, labels },
-    spec: {
-      replicas: o.replicas,
-      selector: { matchLabels: labels },
-      template: {
-        metadata: { labels },
-        spec: {
-          securityContext: restrictedPodSecurity(NONROOT),
-          // The connector never talks to the Kubernetes API.
-          automountServiceAccountToken: false,
-          topologySpreadConstraints: [
-            {
-              maxSkew: 1,
-              topologyKey: "kubernetes.io/hostname",
-              whenUnsatisfiable: "ScheduleAnyway",
-              labelSelector: { matchLabels: labels },
-            },
+function connectorDeployment(o: CloudflaredOptions): KubeObject {
+  return deployment({
+    name: NAME,
+    labels,
+    replicas: o.replicas,
+    // The connector never talks to the Kubernetes API (restrictedPodSpec mounts no token).
+    pod: restrictedPodSpec(NONROOT, {
+      topologySpreadConstraints: [
+        {
+          maxSkew: 1,
+          topologyKey: "kubernetes.io/hostname",
+          whenUnsatisfiable: "ScheduleAnyway",
+          labelSelector: { matchLabels: labels },
+        },
+      ],
+      containers: [
+        {
+          name: NAME,
+          image: o.image,
+          args: [
+            "tunnel",
+            "--no-autoupdate",
+            "--metrics",
+            `0.0.0.0:${METRICS_PORT}`,
+            "--loglevel",
+            o.logLevel,
+            "run",
+            // A file, not TUNNEL_TOKEN: environment variables leak into crash dumps and `kubectl describe`-style tooling.
+            "--token-file",
+            `${TOKEN_DIR}/token`,
           ],
-          containers: [
-            {
-              name: NAME,
-              image: o.image,
-              args: [
-                "tunnel",
-                "--no-autoupdate",
-                "--metrics",
-                `0.0.0.0:${METRICS_PORT}`,
-                "--loglevel",
-                o.logLevel,
-                "run",
-                // A file, not TUNNEL_TOKEN: environment variables leak into crash dumps and `kubectl describe`-style tooling.
-                "--token-file",
-                `${TOKEN_DIR}/token`,
-              ],
-              ports: [{ name: "metrics", containerPort: METRICS_PORT }],
-              // /ready answers 200 only while at least one connection to Cloudflare's edge is up.
-              readinessProbe: { httpGet: { path: "/ready", port: "metrics" }, periodSeconds: 10, failureThreshold: 3 },
-              livenessProbe: {
-                httpGet: { path: "/ready", port: "metrics" },
-                initialDelaySeconds: 10,
-                periodSeconds: 10,
-                failureThreshold: 6,
-              },
-              resources: resources(o.resources),
-              securityContext: restrictedContainerSecurity(),
-              volumeMounts: [
-                { name: "token", mountPath: TOKEN_DIR, readOnly: true },
-                { name: "tmp", mountPath: "/tmp" },
-              ],
-            },
-          ],
-          volumes: [
-            {
-              name: "token",
-              // 0440 with the pod's fsGroup: readable by the connector, by nobody else.
-              secret: { secretName: o.tokenSecret.name, items: [{ key: o.tokenSecret.key, path: "token" }], defaultMode: 0o440 },
-            },
-            { name: "tmp", emptyDir: { sizeLimit: "16Mi" } },
+          ports: [{ name: "metrics", containerPort: METRICS_PORT }],
+          // /ready answers 200 only while at least one connection to Cloudflare's edge is up.
+          readinessProbe: { httpGet: { path: "/ready", port: "metrics" }, periodSeconds: 10, failureThreshold: 3 },
+          livenessProbe: {
+            httpGet: { path: "/ready", port: "metrics" },
+            initialDelaySeconds: 10,
+            periodSeconds: 10,
+            failureThreshold: 6,
+          },
+          resources: resources(o.resources),
+          securityContext: restrictedContainerSecurity(),
+          volumeMounts: [
+            { name: "token", mountPath: TOKEN_DIR, readOnly: true },
+            { name: "tmp", mountPath: "/tmp" },
           ],
         },
-      },
-    },
-  };
-}
-
-function disruptionBudget(): KubeObject {
-  return {
-    apiVersion: "policy/v1",
-    kind: "PodDisruptionBudget",
-    metadata: { name: NAME, labels },
-    spec: { minAvailable: 1, selector: { matchLabels: labels } },
-  };
+      ],
+      volumes: [
+        {
+          name: "token",
+          // 0440 with the pod's fsGroup: readable by the connector, by nobody else.
+          secret: { secretName: o.tokenSecret.name, items: [{ key: o.tokenSecret.key, path: "token" }], defaultMode: 0o440 },
+        },
+        { name: "tmp", emptyDir: { sizeLimit: "16Mi" } },
+      ],
+    }),
+  });
 }
