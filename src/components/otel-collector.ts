@@ -1,18 +1,13 @@
-import { createHash } from "node:crypto";
 import { stringify } from "yaml";
 import * as s from "../config/schema.ts";
 import type { KubeObject } from "../model/k8s.ts";
+import { configHashAnnotation } from "./lib/content-hash.ts";
+import { deployment, keepOnePodUp } from "./lib/deployment.ts";
 import { collectorImage, RUNTIME_UID } from "./lib/otelcol-builder.ts";
 import { COLLECTOR_PORTS, type CollectorConfigInput, collectorConfig, POD_IP_ENV } from "./lib/otelcol-config.ts";
 import { kindlingDistribution } from "./lib/otelcol-distribution.ts";
-import {
-  appLabels,
-  type Resources,
-  resources,
-  resourcesSchema,
-  restrictedContainerSecurity,
-  restrictedPodSecurity,
-} from "./lib/workload.ts";
+import { clusterIPService, headlessName, headlessService, namedPort } from "./lib/services.ts";
+import { appLabels, type Resources, resources, resourcesSchema, restrictedContainerSecurity, restrictedPodSpec } from "./lib/workload.ts";
 import type { RenderContext } from "./types.ts";
 import { defineComponent } from "./types.ts";
 
@@ -104,8 +99,18 @@ export const otelCollector = defineComponent<OtelCollectorOptions>({
       // Pipelines share their receiver/processor lists; write them out, never as YAML anchors.
       { lineWidth: 0, aliasDuplicateObjects: false },
     );
-    const objects = [configMap(config), deployment(o, config), service(), metricsService()];
-    if (o.replicas > 1) objects.push(disruptionBudget());
+    const objects = [
+      configMap(config),
+      collectorDeployment(o, config),
+      clusterIPService(NAME, labels, [
+        namedPort("otlp-grpc", COLLECTOR_PORTS.otlpGrpc, { protocol: "TCP", appProtocol: "grpc" }),
+        namedPort("otlp-http", COLLECTOR_PORTS.otlpHttp, { protocol: "TCP", appProtocol: "http" }),
+        namedPort("metrics", COLLECTOR_PORTS.metrics, { protocol: "TCP", appProtocol: "http" }),
+      ]),
+      // Headless, so Prometheus resolves every replica and scrapes each one (prometheus-targets.ts).
+      headlessService(headlessName(NAME), labels, [namedPort("metrics", COLLECTOR_PORTS.metrics, { protocol: "TCP" })]),
+    ];
+    if (o.replicas > 1) objects.push(keepOnePodUp(NAME, labels));
     // No dependsOn: exporters queue and retry, so the collector can start alongside its backends.
     return [{ name: NAME, namespace: o.namespace, objects }];
   },
@@ -117,54 +122,41 @@ function configMap(config: string): KubeObject {
   return { apiVersion: "v1", kind: "ConfigMap", metadata: { name: NAME, labels }, data: { [CONFIG_FILE]: config } };
 }
 
-function deployment(o: OtelCollectorOptions, config: string): KubeObject {
+function collectorDeployment(o: OtelCollectorOptions, config: string): KubeObject {
   const port = (name: string, containerPort: number) => ({ name, containerPort, protocol: "TCP" });
   const health = { httpGet: { path: "/", port: "health" } };
-  return {
-    apiVersion: "apps/v1",
-    kind: "Deployment",
-    metadata: { name: NAME, labels },
-    spec: {
-      replicas: o.replicas,
-      selector: { matchLabels: labels },
-      template: {
-        metadata: {
-          labels,
-          annotations: {
-            // A changed config rolls the pods; the collector does not reload its config file.
-            "kindling.dev/config-hash": createHash("sha256").update(config).digest("hex").slice(0, 16),
-          },
-        },
-        spec: {
-          securityContext: restrictedPodSecurity(RUNTIME_UID),
-          automountServiceAccountToken: false,
-          ...(o.replicas > 1 ? { affinity: spreadOverNodes() } : {}),
-          containers: [
-            {
-              name: "otel-collector",
-              image: o.image,
-              // The default image is built locally and loaded into Kind; it is never pulled.
-              imagePullPolicy: "IfNotPresent",
-              args: [`--config=/etc/otelcol/${CONFIG_FILE}`],
-              env: [{ name: POD_IP_ENV, valueFrom: { fieldRef: { fieldPath: "status.podIP" } } }],
-              ports: [
-                port("otlp-grpc", COLLECTOR_PORTS.otlpGrpc),
-                port("otlp-http", COLLECTOR_PORTS.otlpHttp),
-                port("metrics", COLLECTOR_PORTS.metrics),
-                port("health", COLLECTOR_PORTS.health),
-              ],
-              resources: resources(o.resources),
-              securityContext: restrictedContainerSecurity(),
-              readinessProbe: { ...health, periodSeconds: 5 },
-              livenessProbe: { ...health, initialDelaySeconds: 10, periodSeconds: 10 },
-              volumeMounts: [{ name: "config", mountPath: "/etc/otelcol", readOnly: true }],
-            },
+  return deployment({
+    name: NAME,
+    labels,
+    replicas: o.replicas,
+    // A changed config rolls the pods; the collector does not reload its config file.
+    podAnnotations: configHashAnnotation(config),
+    pod: restrictedPodSpec(RUNTIME_UID, {
+      ...(o.replicas > 1 ? { affinity: spreadOverNodes() } : {}),
+      containers: [
+        {
+          name: "otel-collector",
+          image: o.image,
+          // The default image is built locally and loaded into Kind; it is never pulled.
+          imagePullPolicy: "IfNotPresent",
+          args: [`--config=/etc/otelcol/${CONFIG_FILE}`],
+          env: [{ name: POD_IP_ENV, valueFrom: { fieldRef: { fieldPath: "status.podIP" } } }],
+          ports: [
+            port("otlp-grpc", COLLECTOR_PORTS.otlpGrpc),
+            port("otlp-http", COLLECTOR_PORTS.otlpHttp),
+            port("metrics", COLLECTOR_PORTS.metrics),
+            port("health", COLLECTOR_PORTS.health),
           ],
-          volumes: [{ name: "config", configMap: { name: NAME } }],
+          resources: resources(o.resources),
+          securityContext: restrictedContainerSecurity(),
+          readinessProbe: { ...health, periodSeconds: 5 },
+          livenessProbe: { ...health, initialDelaySeconds: 10, periodSeconds: 10 },
+          volumeMounts: [{ name: "config", mountPath: "/etc/otelcol", readOnly: true }],
         },
-      },
-    },
-  };
+      ],
+      volumes: [{ name: "config", configMap: { name: NAME } }],
+    }),
+  });
 }
 
 function spreadOverNodes() {
@@ -174,52 +166,5 @@ function spreadOverNodes() {
         { weight: 100, podAffinityTerm: { topologyKey: "kubernetes.io/hostname", labelSelector: { matchLabels: labels } } },
       ],
     },
-  };
-}
-
-function service(): KubeObject {
-  const port = (name: string, p: number, appProtocol?: string) => ({
-    name,
-    port: p,
-    targetPort: name,
-    protocol: "TCP",
-    ...(appProtocol ? { appProtocol } : {}),
-  });
-  return {
-    apiVersion: "v1",
-    kind: "Service",
-    metadata: { name: NAME, labels },
-    spec: {
-      type: "ClusterIP",
-      selector: labels,
-      ports: [
-        port("otlp-grpc", COLLECTOR_PORTS.otlpGrpc, "grpc"),
-        port("otlp-http", COLLECTOR_PORTS.otlpHttp, "http"),
-        port("metrics", COLLECTOR_PORTS.metrics, "http"),
-      ],
-    },
-  };
-}
-
-/** Headless, so Prometheus resolves every replica and scrapes each one (prometheus-targets.ts). */
-function metricsService(): KubeObject {
-  return {
-    apiVersion: "v1",
-    kind: "Service",
-    metadata: { name: `${NAME}-headless`, labels },
-    spec: {
-      clusterIP: "None",
-      selector: labels,
-      ports: [{ name: "metrics", port: COLLECTOR_PORTS.metrics, targetPort: "metrics", protocol: "TCP" }],
-    },
-  };
-}
-
-function disruptionBudget(): KubeObject {
-  return {
-    apiVersion: "policy/v1",
-    kind: "PodDisruptionBudget",
-    metadata: { name: NAME, labels },
-    spec: { minAvailable: 1, selector: { matchLabels: labels } },
   };
 }
