@@ -1,10 +1,12 @@
-import { createHash } from "node:crypto";
 import { stringify } from "yaml";
 import * as s from "../config/schema.ts";
 import type { KubeObject } from "../model/k8s.ts";
+import { configHashAnnotation } from "./lib/content-hash.ts";
+import { deployment } from "./lib/deployment.ts";
 import { DASHBOARDS_DIR, dashboardFiles, dashboardsProvisioning } from "./lib/grafana-dashboards/index.ts";
 import { datasourcesProvisioning } from "./lib/grafana-datasources.ts";
 import { LOKI_PORTS } from "./lib/loki-config.ts";
+import { namedPort, nodePortService } from "./lib/services.ts";
 import { TEMPO_PORTS } from "./lib/tempo-config.ts";
 import {
   appLabels,
@@ -12,7 +14,8 @@ import {
   resources,
   resourcesSchema,
   restrictedContainerSecurity,
-  restrictedPodSecurity,
+  restrictedPodSpec,
+  secretEnv,
 } from "./lib/workload.ts";
 import { defineComponent, type RenderContext } from "./types.ts";
 
@@ -77,7 +80,7 @@ export const grafana = defineComponent<GrafanaOptions>({
     const provider = stringify(dashboardsProvisioning());
     const dashboards = dashboardFiles();
     // Datasources are read at start only: a change must roll the pod.
-    const hash = createHash("sha256").update(datasources).update(provider).update(JSON.stringify(dashboards)).digest("hex").slice(0, 16);
+    const rollOnChange = configHashAnnotation(datasources, provider, JSON.stringify(dashboards));
     return [
       {
         name: NAME,
@@ -86,8 +89,8 @@ export const grafana = defineComponent<GrafanaOptions>({
           configMap(`${NAME}-datasources`, { "datasources.yaml": datasources }),
           configMap(`${NAME}-dashboard-provider`, { "kindling.yaml": provider }),
           configMap(`${NAME}-dashboards`, dashboards),
-          service(o),
-          deployment(o, ctx.env, hash),
+          nodePortService(NAME, labels, [namedPort("http", PORT, { nodePort: o.nodePort })]),
+          grafanaDeployment(o, ctx.env, rollOnChange),
         ],
       },
     ];
@@ -111,15 +114,6 @@ function configMap(name: string, data: Record<string, string>): KubeObject {
   return { apiVersion: "v1", kind: "ConfigMap", metadata: { name, labels }, data };
 }
 
-function service(o: GrafanaOptions): KubeObject {
-  return {
-    apiVersion: "v1",
-    kind: "Service",
-    metadata: { name: NAME, labels },
-    spec: { type: "NodePort", selector: labels, ports: [{ name: "http", port: PORT, targetPort: "http", nodePort: o.nodePort }] },
-  };
-}
-
 /** admin/admin is written literally only for the local environment; everywhere else it comes from a Secret. */
 function adminEnv(o: GrafanaOptions, env: string) {
   if (env === "local") {
@@ -128,68 +122,59 @@ function adminEnv(o: GrafanaOptions, env: string) {
       { name: "GF_SECURITY_ADMIN_PASSWORD", value: "admin" },
     ];
   }
-  const ref = (key: string) => ({ secretKeyRef: { name: o.adminSecret, key } });
   return [
-    { name: "GF_SECURITY_ADMIN_USER", valueFrom: ref("admin-user") },
-    { name: "GF_SECURITY_ADMIN_PASSWORD", valueFrom: ref("admin-password") },
+    secretEnv("GF_SECURITY_ADMIN_USER", o.adminSecret, "admin-user"),
+    secretEnv("GF_SECURITY_ADMIN_PASSWORD", o.adminSecret, "admin-password"),
   ];
 }
 
-function deployment(o: GrafanaOptions, env: string, configHash: string): KubeObject {
-  return {
-    apiVersion: "apps/v1",
-    kind: "Deployment",
-    metadata: { name: NAME, labels },
-    spec: {
-      // State is SQLite on an emptyDir: everything that matters is provisioned, so one replica, recreated.
-      replicas: 1,
-      strategy: { type: "Recreate" },
-      selector: { matchLabels: labels },
-      template: {
-        metadata: { labels, annotations: { "kindling.dev/config-hash": configHash } },
-        spec: {
-          // uid 472 is the grafana user of the official image.
-          securityContext: restrictedPodSecurity(472),
-          automountServiceAccountToken: false,
-          containers: [
-            {
-              name: "grafana",
-              image: o.image,
-              ports: [{ name: "http", containerPort: PORT }],
-              env: [
-                ...adminEnv(o, env),
-                { name: "GF_USERS_ALLOW_SIGN_UP", value: "false" },
-                { name: "GF_AUTH_ANONYMOUS_ENABLED", value: "false" },
-                // No calls home and no plugin downloads at start: the cluster may be offline.
-                { name: "GF_ANALYTICS_REPORTING_ENABLED", value: "false" },
-                { name: "GF_ANALYTICS_CHECK_FOR_UPDATES", value: "false" },
-                { name: "GF_ANALYTICS_CHECK_FOR_PLUGIN_UPDATES", value: "false" },
-                { name: "GF_PLUGINS_PREINSTALL_DISABLED", value: "true" },
-                { name: "GF_LOG_MODE", value: "console" },
-                { name: "GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH", value: `${DASHBOARDS_DIR}/platform-overview.json` },
-              ],
-              resources: resources(o.resources),
-              securityContext: restrictedContainerSecurity(),
-              readinessProbe: { httpGet: { path: "/api/health", port: "http" }, periodSeconds: 10 },
-              livenessProbe: { httpGet: { path: "/api/health", port: "http" }, initialDelaySeconds: 60, periodSeconds: 20 },
-              volumeMounts: [
-                { name: "data", mountPath: "/var/lib/grafana" },
-                { name: "tmp", mountPath: "/tmp" },
-                { name: "datasources", mountPath: "/etc/grafana/provisioning/datasources", readOnly: true },
-                { name: "dashboard-provider", mountPath: "/etc/grafana/provisioning/dashboards", readOnly: true },
-                { name: "dashboards", mountPath: DASHBOARDS_DIR, readOnly: true },
-              ],
-            },
+function grafanaDeployment(o: GrafanaOptions, env: string, podAnnotations: Record<string, string>): KubeObject {
+  return deployment({
+    name: NAME,
+    labels,
+    // State is SQLite on an emptyDir: everything that matters is provisioned, so one replica, recreated.
+    replicas: 1,
+    strategy: { type: "Recreate" },
+    podAnnotations,
+    // uid 472 is the grafana user of the official image.
+    pod: restrictedPodSpec(472, {
+      containers: [
+        {
+          name: "grafana",
+          image: o.image,
+          ports: [{ name: "http", containerPort: PORT }],
+          env: [
+            ...adminEnv(o, env),
+            { name: "GF_USERS_ALLOW_SIGN_UP", value: "false" },
+            { name: "GF_AUTH_ANONYMOUS_ENABLED", value: "false" },
+            // No calls home and no plugin downloads at start: the cluster may be offline.
+            { name: "GF_ANALYTICS_REPORTING_ENABLED", value: "false" },
+            { name: "GF_ANALYTICS_CHECK_FOR_UPDATES", value: "false" },
+            { name: "GF_ANALYTICS_CHECK_FOR_PLUGIN_UPDATES", value: "false" },
+            { name: "GF_PLUGINS_PREINSTALL_DISABLED", value: "true" },
+            { name: "GF_LOG_MODE", value: "console" },
+            { name: "GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH", value: `${DASHBOARDS_DIR}/platform-overview.json` },
           ],
-          volumes: [
-            { name: "data", emptyDir: {} },
-            { name: "tmp", emptyDir: {} },
-            { name: "datasources", configMap: { name: `${NAME}-datasources` } },
-            { name: "dashboard-provider", configMap: { name: `${NAME}-dashboard-provider` } },
-            { name: "dashboards", configMap: { name: `${NAME}-dashboards` } },
+          resources: resources(o.resources),
+          securityContext: restrictedContainerSecurity(),
+          readinessProbe: { httpGet: { path: "/api/health", port: "http" }, periodSeconds: 10 },
+          livenessProbe: { httpGet: { path: "/api/health", port: "http" }, initialDelaySeconds: 60, periodSeconds: 20 },
+          volumeMounts: [
+            { name: "data", mountPath: "/var/lib/grafana" },
+            { name: "tmp", mountPath: "/tmp" },
+            { name: "datasources", mountPath: "/etc/grafana/provisioning/datasources", readOnly: true },
+            { name: "dashboard-provider", mountPath: "/etc/grafana/provisioning/dashboards", readOnly: true },
+            { name: "dashboards", mountPath: DASHBOARDS_DIR, readOnly: true },
           ],
         },
-      },
-    },
-  };
+      ],
+      volumes: [
+        { name: "data", emptyDir: {} },
+        { name: "tmp", emptyDir: {} },
+        { name: "datasources", configMap: { name: `${NAME}-datasources` } },
+        { name: "dashboard-provider", configMap: { name: `${NAME}-dashboard-provider` } },
+        { name: "dashboards", configMap: { name: `${NAME}-dashboards` } },
+      ],
+    }),
+  });
 }
