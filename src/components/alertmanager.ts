@@ -22,7 +22,7 @@ import { defineComponent } from "./types.ts";
 export interface AlertmanagerOptions {
   /** Namespace of the observability stack. @default "observability" */
   namespace: string;
-  /** The official image, pinned by tag. @default "quay.io/prometheus/alertmanager:v0.35.0" */
+  /** The official image, pinned by tag; the tests check the config with tools built at the same version (ALERTMANAGER_VERSION in scripts/tools/versions.env). @default "quay.io/prometheus/alertmanager:v0.35.0" */
   image: string;
   /** Replicas; more than one form a gossip cluster that deduplicates notifications. @default 1 locally, 2 elsewhere */
   replicas: number;

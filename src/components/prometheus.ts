@@ -21,7 +21,7 @@ import { defineComponent } from "./types.ts";
 export interface PrometheusOptions {
   /** Namespace of the observability stack. @default "observability" */
   namespace: string;
-  /** The official image, pinned by tag. @default "quay.io/prometheus/prometheus:v3.13.5" (an LTS release) */
+  /** The official image, pinned by tag; the tests check the config with tools built at the same version (PROMETHEUS_VERSION in scripts/tools/versions.env). @default "quay.io/prometheus/prometheus:v3.13.5" (an LTS release) */
   image: string;
   /** How long samples are kept. @default "1d" locally, "7d" elsewhere (the reference prod config sets "15d") */
   retention: string;
@@ -113,6 +113,7 @@ export function prometheusFiles(ctx: Pick<RenderContext, "env" | "has" | "option
     scrapeInterval: o.scrapeInterval,
     evaluationInterval: o.evaluationInterval,
     maxExemplars: o.maxExemplars,
+    retention: o.retention,
     targets: platformTargets(ctx),
     ...(am ? { alertmanagerDns: `${ALERTMANAGER_HEADLESS}.${am}.svc.cluster.local`, alertmanagerPort: ALERTMANAGER_PORT } : {}),
   });
@@ -161,9 +162,7 @@ function statefulSet(o: PrometheusOptions, files: { config: string; rules: strin
               args: [
                 "--config.file=/etc/prometheus/prometheus.yml",
                 "--storage.tsdb.path=/prometheus",
-                // The flag (deprecated in 3.x in favour of a config field) is what both the checking
-                // promtool and the deployed Prometheus understand.
-                `--storage.tsdb.retention.time=${o.retention}`,
+                // Retention is in prometheus.yml (storage.tsdb.retention.time): the flag is deprecated in 3.x.
                 // The OTel Collector writes application metrics here.
                 "--web.enable-remote-write-receiver",
                 // Exemplars carry trace ids, which Grafana turns into metric → trace links.

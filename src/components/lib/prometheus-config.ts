@@ -16,6 +16,8 @@ export interface PrometheusConfigInput {
   evaluationInterval: string;
   /** Kept per series for Grafana's metric → trace links. */
   maxExemplars: number;
+  /** How long samples are kept (storage.tsdb.retention.time; Prometheus 3 deprecates the flag). */
+  retention: string;
   /** DNS name of Alertmanager's headless Service; every replica behind it gets the alerts. Absent: no alerting. */
   alertmanagerDns?: string;
   alertmanagerPort?: number;
@@ -39,7 +41,7 @@ export function prometheusConfig(i: PrometheusConfigInput): Record<string, unkno
           },
         }
       : {}),
-    storage: { exemplars: { max_exemplars: i.maxExemplars } },
+    storage: { tsdb: { retention: { time: i.retention } }, exemplars: { max_exemplars: i.maxExemplars } },
     scrape_configs: [{ job_name: "prometheus", static_configs: [{ targets: [`localhost:${PROMETHEUS_PORT}`] }] }, ...i.targets.map(dnsJob)],
   };
 }

@@ -31,6 +31,13 @@ function renderedArgs(app: string, swap: Record<string, string>): string[] {
   });
 }
 
+/** The tag of the image a rendered StatefulSet runs. */
+function imageTag(app: string): string | undefined {
+  const sts = renderedObjects(ENV, app).find((o) => o.kind === "StatefulSet") as KubeObject;
+  // biome-ignore lint/suspicious/noExplicitAny: walking a rendered object
+  return ((sts.spec as any).template.spec.containers[0].image as string).split(":").pop();
+}
+
 interface RuleGroups {
   data: { groups: { name: string; rules: { name: string; health: string }[] }[] };
 }
@@ -75,6 +82,22 @@ test("a real Prometheus and Alertmanager run what kindling renders, and Watchdog
     const flags = (await getJson(`http://127.0.0.1:${promPort}/api/v1/status/flags`)) as { data: Record<string, string> };
     assert.equal(flags.data["web.enable-remote-write-receiver"], "true");
     assert.match(flags.data["enable-feature"] ?? "", /exemplar-storage/);
+  });
+
+  await t.test("Prometheus takes its retention from the rendered config file (not the deprecated flag)", async () => {
+    const info = (await getJson(`http://127.0.0.1:${promPort}/api/v1/status/runtimeinfo`)) as { data: { storageRetention: string } };
+    assert.equal(info.data.storageRetention, config.storage.tsdb.retention.time);
+    assert.equal(info.data.storageRetention, "1d");
+  });
+
+  await t.test("Prometheus is the version the platform deploys", async () => {
+    const build = (await getJson(`http://127.0.0.1:${promPort}/api/v1/status/buildinfo`)) as { data: { version: string } };
+    assert.equal(`v${build.data.version}`, imageTag("prometheus"));
+  });
+
+  await t.test("Alertmanager is the version the platform deploys", async () => {
+    const status = (await getJson(`http://127.0.0.1:${amPort}/api/v2/status`)) as { versionInfo: { version: string } };
+    assert.equal(`v${status.versionInfo.version}`, imageTag("alertmanager"));
   });
 
   await t.test("Prometheus loads every rendered rule group and rule", async () => {

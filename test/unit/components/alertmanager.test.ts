@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
 import { parse } from "yaml";
 import { type AlertmanagerOptions, alertmanager, alertmanagerYaml } from "../../../src/components/alertmanager.ts";
@@ -16,6 +17,12 @@ describe("alertmanager", () => {
     const svc = find(render(), "Service", "alertmanager").spec as Loose;
     assert.equal(svc.type, "NodePort");
     assert.equal(svc.ports[0].nodePort, 30093);
+  });
+
+  it("runs the version that scripts/tools/install.sh builds alertmanager and amtool at (what checks its config)", () => {
+    const versions = readFileSync(new URL("../../../scripts/tools/versions.env", import.meta.url), "utf8");
+    const tag = resolve().options.image.split(":").pop();
+    assert.match(versions, new RegExp(`^ALERTMANAGER_VERSION=${tag}$`, "m"));
   });
 
   it("one replica: clustering off", () => {

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
 import { parse } from "yaml";
 import platform from "../../../kindling.config.ts";
@@ -38,8 +39,17 @@ describe("prometheus server", () => {
     const args = podSpec(sts).containers[0].args as string[];
     assert.ok(args.includes("--web.enable-remote-write-receiver"));
     assert.ok(args.includes("--enable-feature=exemplar-storage"));
-    assert.ok(args.includes("--storage.tsdb.retention.time=1d"));
+    // Retention is a config field in Prometheus 3 (the flag is deprecated), so it is not a flag here.
+    assert.ok(!args.some((a) => a.startsWith("--storage.tsdb.retention")), args.join(" "));
+    assert.deepEqual(configOf({}).storage.tsdb, { retention: { time: "1d" } });
+    assert.equal(parse(prometheusFiles(contextWith({}, "prod"), resolve({}, "prod").options).config).storage.tsdb.retention.time, "7d");
     assert.equal(configOf({}).storage.exemplars.max_exemplars, 100000);
+  });
+
+  it("runs the version that scripts/tools/install.sh builds promtool and prometheus at (what checks its config)", () => {
+    const versions = readFileSync(new URL("../../../scripts/tools/versions.env", import.meta.url), "utf8");
+    const tag = options.image.split(":").pop();
+    assert.match(versions, new RegExp(`^PROMETHEUS_VERSION=${tag}$`, "m"));
   });
 
   it("is reachable from the host on NodePort 30090", () => {
