@@ -81,17 +81,13 @@ export const loki = defineComponent<LokiOptions>({
         namespace: o.namespace,
         // Garage's bootstrap Job writes the S3 credentials Loki starts with.
         dependsOn: s3 ? ["garage"] : [],
-        objects: grafanaMonolith({
+        objects: grafanaMonolith(o, {
           name: NAME,
           labels,
-          image: o.image,
           config: stringify(config),
           ports: [namedPort("http", LOKI_PORTS.http), namedPort("grpc", LOKI_PORTS.grpc)],
           dataDir: LOKI_DATA_DIR,
           credentials: s3 ? GARAGE_CLIENTS.loki.secret : undefined,
-          resources: o.resources,
-          storage: o.storage,
-          storageClass: o.storageClass,
         }),
       },
     ];

@@ -70,10 +70,9 @@ export const tempo = defineComponent<TempoOptions>({
         name: NAME,
         namespace: o.namespace,
         dependsOn: s3 ? ["garage"] : [],
-        objects: grafanaMonolith({
+        objects: grafanaMonolith(o, {
           name: NAME,
           labels,
-          image: o.image,
           config: stringify(config),
           ports: [
             namedPort("http", TEMPO_PORTS.http),
@@ -84,9 +83,6 @@ export const tempo = defineComponent<TempoOptions>({
           ],
           dataDir: TEMPO_DATA_DIR,
           credentials: s3 ? GARAGE_CLIENTS.tempo.secret : undefined,
-          resources: o.resources,
-          storage: o.storage,
-          storageClass: o.storageClass,
         }),
       },
     ];

@@ -9,11 +9,21 @@ import { type Resources, resources, restrictedContainerSecurity, restrictedPodSp
  * mode (-target=all), a YAML config with ${ENV} expansion, a local volume,
  * S3 credentials from a Secret, and an HTTP port with /ready.
  */
+
+/** The options Loki and Tempo both have, with the same meaning. */
+export interface GrafanaMonolithOptions {
+  image: string;
+  resources: Resources;
+  /** Size of the local volume. */
+  storage: string;
+  storageClass?: string;
+}
+
+/** What differs between Loki and Tempo. */
 export interface GrafanaMonolithInput {
   /** "loki" or "tempo": names the objects, the container, /etc/<name> and <name>.yaml. */
   name: string;
   labels: Record<string, string>;
-  image: string;
   /** The text of <name>.yaml. */
   config: string;
   /** Service ports, one of them "http" (the probes use it); the container exposes all of them. */
@@ -22,13 +32,10 @@ export interface GrafanaMonolithInput {
   dataDir: string;
   /** Secret whose keys become environment variables (S3 credentials); none without Garage. */
   credentials?: string;
-  resources: Resources;
-  storage: string;
-  storageClass?: string;
 }
 
 /** ConfigMap, headless and ClusterIP Services, StatefulSet. */
-export function grafanaMonolith(i: GrafanaMonolithInput): KubeObject[] {
+export function grafanaMonolith(o: GrafanaMonolithOptions, i: GrafanaMonolithInput): KubeObject[] {
   const configMap = `${i.name}-config`;
   const configFile = `${i.name}.yaml`;
   return [
@@ -45,11 +52,11 @@ export function grafanaMonolith(i: GrafanaMonolithInput): KubeObject[] {
         containers: [
           {
             name: i.name,
-            image: i.image,
+            image: o.image,
             args: [`-config.file=/etc/${i.name}/${configFile}`, "-config.expand-env=true", "-target=all"],
             ports: containerPorts(i.ports),
             ...(i.credentials ? { envFrom: [{ secretRef: { name: i.credentials } }] } : {}),
-            resources: resources(i.resources),
+            resources: resources(o.resources),
             securityContext: restrictedContainerSecurity(),
             readinessProbe: { httpGet: { path: "/ready", port: "http" }, initialDelaySeconds: 15, periodSeconds: 10 },
             livenessProbe: { tcpSocket: { port: "http" }, initialDelaySeconds: 30, periodSeconds: 20 },
@@ -65,7 +72,7 @@ export function grafanaMonolith(i: GrafanaMonolithInput): KubeObject[] {
           { name: "tmp", emptyDir: {} },
         ],
       }),
-      volumeClaims: [volumeClaim("data", i.storage, i.storageClass)],
+      volumeClaims: [volumeClaim("data", o.storage, o.storageClass)],
     }),
   ];
 }
