@@ -1,4 +1,6 @@
 import { ConfigError } from "../config/resolve.ts";
+import { LockFileError } from "../helm/errors.ts";
+import { YamlFileError } from "../kustomize/files.ts";
 import { ValidationError } from "../render/types.ts";
 import { UsageError } from "./args.ts";
 import { buildCommand } from "./commands/build.ts";
@@ -80,6 +82,11 @@ function report(err: unknown): number {
   }
   if (err instanceof Error && "hint" in err) {
     say(`${err.message}${err.hint ? `\n  fix: ${err.hint}` : ""}`);
+    return EXIT.environment;
+  }
+  // Files the user can fix (charts.lock.yaml, a YAML file an app includes): the message names the file and the fix.
+  if (err instanceof LockFileError || err instanceof YamlFileError) {
+    say(err.message);
     return EXIT.environment;
   }
   if (err instanceof Error && (err as NodeJS.ErrnoException).code === "ENOENT" && "path" in err) {

@@ -39,6 +39,22 @@ export function environmentNames(definition: unknown): string[] {
 }
 
 /**
+ * The environments to build when none is named: all of them. A definition
+ * with none is a config error, not an empty build that "succeeds".
+ */
+export function requireEnvironmentNames(definition: unknown, file: string): string[] {
+  const names = environmentNames(definition);
+  if (names.length > 0) return names;
+  throw new ConfigError(file, undefined, [
+    isPlainObject(definition)
+      ? { path: "environments", message: NO_ENVIRONMENTS }
+      : { path: "(default export)", message: "expected definePlatform({...}) as the default export" },
+  ]);
+}
+
+const NO_ENVIRONMENTS = 'expected at least one environment, e.g. { local: { profile: "dev-fast" } }';
+
+/**
  * Turns the raw platform definition into one checked environment. Collects
  * every issue instead of stopping at the first, so one run shows all there is
  * to fix; throws ConfigError when there are any. Nothing is written before this
@@ -63,7 +79,7 @@ export function resolveEnvironment(definition: unknown, envName: string, opts: {
   }
   const environments = definition.environments;
   if (!isPlainObject(environments) || Object.keys(environments).length === 0) {
-    issues.push({ path: "environments", message: 'expected at least one environment, e.g. { local: { profile: "dev-fast" } }' });
+    issues.push({ path: "environments", message: NO_ENVIRONMENTS });
     return bail();
   }
   const envDef = environments[envName];
@@ -77,6 +93,14 @@ export function resolveEnvironment(definition: unknown, envName: string, opts: {
     return bail();
   }
   const base = `environments.${envName}`;
+  if (!NAME.test(envName)) {
+    // The name becomes manifests-result/<env>/, a path in every Argo CD Application and secrets/<env>.sops.yaml.
+    issues.push({
+      path: base,
+      message: `environment names are folder names (manifests-result/<env>/) and paths in Argo CD Applications: expected a lower-case DNS label such as "staging", got ${JSON.stringify(envName)}`,
+    });
+    return bail(envName);
+  }
   for (const key of Object.keys(envDef)) {
     if (!ENV_FIELDS.includes(key)) issues.push({ path: `${base}.${key}`, message: unknownMessage(key, ENV_FIELDS) });
   }

@@ -119,6 +119,21 @@ export function asKubeObject(value: unknown, where: string): KubeObject {
   return obj as KubeObject;
 }
 
+/**
+ * Like asKubeObject, but a List (`kind: List`, or any `<Kind>List` with
+ * `items`, as kubectl and `helm install` accept them) stands for its items,
+ * nested Lists included. `where` of an item adds ", item N".
+ */
+export function asKubeObjects(value: unknown, where: string): KubeObject[] {
+  if (typeof value === "object" && value !== null && !Array.isArray(value)) {
+    const obj = value as Record<string, unknown>;
+    if (typeof obj.kind === "string" && obj.kind.endsWith("List") && Array.isArray(obj.items)) {
+      return obj.items.flatMap((item, i) => asKubeObjects(item, `${where}, item ${i + 1}`));
+    }
+  }
+  return [asKubeObject(value, where)];
+}
+
 /** Line numbers for increasing offsets, counting each newline once (outputs can be megabytes). */
 function lineCounter(text: string): (offset: number) => number {
   let pos = 0;

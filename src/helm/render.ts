@@ -18,7 +18,7 @@ import { hashDirectory } from "./digest.ts";
 import { ChartError, ChartOutputError, HelmFailedError, LockMismatchError, NotLockedError } from "./errors.ts";
 import { fetchArchive } from "./fetch.ts";
 import { lockProblems, readLock } from "./lockfile.ts";
-import { asKubeObject, parseYamlStream, setOrigin } from "./objects.ts";
+import { asKubeObjects, parseYamlStream, setOrigin } from "./objects.ts";
 import { type RenderedObject, readRenderCache, renderCacheKey, writeRenderCache } from "./render-cache.ts";
 import { helmFingerprint, runHelm } from "./runner.ts";
 import { cachedArchivePath, verifyCachedArchive } from "./store.ts";
@@ -125,9 +125,9 @@ async function helmTemplate(
 export function parseHelmOutput(stdout: string, chart: string): RenderedObject[] {
   const sourceOf = (text: string, index: number) => /^# Source: (.+)$/m.exec(text)?.[1]?.trim() ?? `output document ${index}`;
   try {
-    return parseYamlStream(stdout, (index, _line, text) => sourceOf(text, index)).map((doc) => {
+    return parseYamlStream(stdout, (index, _line, text) => sourceOf(text, index)).flatMap((doc) => {
       const template = sourceOf(doc.text, doc.index);
-      return { template, object: asKubeObject(doc.value, template) };
+      return asKubeObjects(doc.value, template).map((object) => ({ template, object }));
     });
   } catch (e) {
     throw new ChartOutputError(chart, (e as Error).message);

@@ -6,7 +6,7 @@
 import { spawn } from "node:child_process";
 import { existsSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { asKubeObject, parseYamlStream, setOrigin } from "../helm/objects.ts";
+import { asKubeObjects, parseYamlStream, setOrigin } from "../helm/objects.ts";
 import type { KubeObject } from "../model/k8s.ts";
 import { locateTool } from "../tools/locate.ts";
 
@@ -50,11 +50,12 @@ export async function renderKustomization(dir: string): Promise<KubeObject[]> {
   }
   const where = (index: number) => `kustomize output of ${abs}, document ${index}`;
   try {
-    return parseYamlStream(stdout, where).map((doc) => {
-      const obj = asKubeObject(doc.value, where(doc.index));
-      setOrigin(obj, { kind: "kustomize", dir: abs });
-      return obj;
-    });
+    return parseYamlStream(stdout, where).flatMap((doc) =>
+      asKubeObjects(doc.value, where(doc.index)).map((obj) => {
+        setOrigin(obj, { kind: "kustomize", dir: abs });
+        return obj;
+      }),
+    );
   } catch (e) {
     throw new KustomizeError(abs, (e as Error).message, "fix the kustomization named above");
   }

@@ -1,7 +1,7 @@
 import { isAbsolute, join, relative, resolve } from "node:path";
 import type { AnyComponent } from "../components/types.ts";
 import { loadConfig } from "../config/load.ts";
-import { environmentNames, type ResolvedEnvironment, resolveEnvironment } from "../config/resolve.ts";
+import { type ResolvedEnvironment, requireEnvironmentNames, resolveEnvironment } from "../config/resolve.ts";
 import type { ChartSources, ChartSpec } from "../helm/types.ts";
 import { missingSecrets, secretsFile } from "../secrets/store.ts";
 import { cacheDir } from "../tools/locate.ts";
@@ -56,8 +56,8 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
   const config = await loadConfig(opts.config);
   lap("load");
 
-  const envs = opts.envs?.length ? opts.envs : environmentNames(config.definition);
   const configName = relative(process.cwd(), config.file) || config.file;
+  const envs = opts.envs?.length ? opts.envs : requireEnvironmentNames(config.definition, configName);
   const resolved = envs.map((env) => resolveEnvironment(config.definition, env, { file: configName, profile: opts.profile }));
   lap("resolve");
 
@@ -110,7 +110,8 @@ function chartSources(env: ResolvedEnvironment, root: string, opts: BuildOptions
 export function allChartSpecs(components: readonly AnyComponent[]): ChartSpec[] {
   const byName = new Map<string, ChartSpec>();
   for (const c of components) for (const spec of c.charts ?? []) byName.set(spec.name, spec);
-  return [...byName.values()].sort((a, b) => a.name.localeCompare(b.name));
+  // Code-point order, not localeCompare: the same on every machine whatever its locale.
+  return [...byName.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
 /**

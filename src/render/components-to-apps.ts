@@ -33,7 +33,8 @@ export function componentSecrets(env: ResolvedEnvironment, outPath = "manifests-
       secrets.set(secretId(req), known ? { ...known, keys: { ...known.keys, ...req.keys } } : req);
     }
   }
-  return [...secrets.values()].sort((a, b) => secretId(a).localeCompare(secretId(b)));
+  // Code-point order, not localeCompare: the order lands in build.json and must not depend on the machine's locale.
+  return [...secrets.values()].sort((a, b) => (secretId(a) < secretId(b) ? -1 : secretId(a) > secretId(b) ? 1 : 0));
 }
 
 function renderContext(env: ResolvedEnvironment, outPath: string): RenderContext {

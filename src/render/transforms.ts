@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { type KubeObject, splitApiVersion } from "../model/k8s.ts";
 import type { SourcedObject } from "./expand.ts";
 import type { ObjectClass } from "./types.ts";
@@ -74,16 +75,36 @@ export function missingNamespaces(all: KubeObject[]): KubeObject[] {
 /**
  * "<Kind>-<name>.yaml", with the namespace added only when one app holds two
  * objects of the same kind and name in different namespaces. Characters that
- * are awkward in file names (":" in RBAC names) become "_".
+ * are awkward in file names (":" in RBAC names) become "_". Names that still
+ * clash (the same kind and name in two API groups, names that differ only in
+ * such characters) get the API group, then a short hash of the object's
+ * identity, so no two objects ever share a file.
  */
 export function fileNames(objects: KubeObject[]): string[] {
-  const base = objects.map((o) => `${o.kind}-${o.metadata.name}`.replace(/[^A-Za-z0-9._-]/g, "_"));
-  const counts = new Map<string, number>();
-  for (const b of base) counts.set(b, (counts.get(b) ?? 0) + 1);
-  return base.map((b, i) => {
-    const ns = objects[i]?.metadata.namespace;
-    return `${(counts.get(b) ?? 0) > 1 && ns ? `${b}.${ns}` : b}.yaml`;
+  const safe = (s: string) => s.replace(/[^A-Za-z0-9._-]/g, "_");
+  const forms = objects.map((o) => {
+    const base = safe(`${o.kind}-${o.metadata.name}`);
+    const withNs = o.metadata.namespace ? `${base}.${safe(o.metadata.namespace)}` : base;
+    const withGroup = `${withNs}.${safe(splitApiVersion(o.apiVersion).group || "core")}`;
+    const hash = createHash("sha256").update(objectKey(o)).digest("hex").slice(0, 8);
+    return [base, withNs, withGroup, `${withGroup}.${hash}`];
   });
+  // Every object starts with the plain form; all holders of a clashing name move to the next form together,
+  // so the result does not depend on the order of the objects.
+  const level = objects.map(() => 0);
+  for (;;) {
+    const names = forms.map((f, i) => f[level[i] as number] as string);
+    const counts = new Map<string, number>();
+    for (const n of names) counts.set(n, (counts.get(n) ?? 0) + 1);
+    let changed = false;
+    names.forEach((n, i) => {
+      if ((counts.get(n) ?? 0) > 1 && (level[i] as number) < 3) {
+        level[i] = (level[i] as number) + 1;
+        changed = true;
+      }
+    });
+    if (!changed) return names.map((n) => `${n}.yaml`);
+  }
 }
 
 /** Identity of an object in a cluster: group, kind, namespace, name. */

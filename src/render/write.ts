@@ -67,11 +67,42 @@ export async function writeEnvironment(outDir: string, env: RenderedEnvironment)
     throw err;
   }
 
-  const hadPrevious = existsSync(target);
-  if (hadPrevious) await rename(target, previous);
-  await rename(staging, target);
-  if (hadPrevious) await rm(previous, { recursive: true, force: true });
+  await swapIn(staging, target, previous);
   return target;
+}
+
+/**
+ * Moves the current tree aside and the new one in. Another build writing the
+ * same environment at the same moment may swap its tree in between our two
+ * renames (then ours finds `target` taken) or move `target` away first; the
+ * swap is then simply repeated, so the last build to finish wins, whole.
+ */
+async function swapIn(staging: string, target: string, previous: string): Promise<void> {
+  const code = (e: unknown) => (e as NodeJS.ErrnoException).code;
+  for (let attempt = 1; ; attempt++) {
+    let moved = false;
+    try {
+      await rename(target, previous);
+      moved = true;
+    } catch (e) {
+      if (code(e) !== "ENOENT") throw e;
+    }
+    try {
+      await rename(staging, target);
+    } catch (e) {
+      const raced = code(e) === "ENOTEMPTY" || code(e) === "EEXIST";
+      if (raced && attempt < 20) {
+        // A newer tree than the one we moved aside is in place now: the moved one is no longer needed.
+        if (moved) await rm(previous, { recursive: true, force: true });
+        continue;
+      }
+      if (moved && !existsSync(target)) await rename(previous, target);
+      await rm(staging, { recursive: true, force: true });
+      throw e;
+    }
+    if (moved) await rm(previous, { recursive: true, force: true });
+    return;
+  }
 }
 
 /** Undoes a swap that was cut off between its two renames, and clears temp folders of dead builds. */
@@ -81,6 +112,8 @@ export async function recoverInterrupted(outDir: string, env: string): Promise<v
   for (const name of entries) {
     const full = join(outDir, name);
     if (name.startsWith(`.${env}.old-`)) {
+      // A live build is between its renames or removing its moved-aside tree: not ours to touch.
+      if (isAlive(Number(name.split("-").pop()))) continue;
       if (!existsSync(target)) await rename(full, target);
       else await rm(full, { recursive: true, force: true });
     } else if (name.startsWith(`.${env}.new-`) && !isAlive(Number(name.split("-").pop()))) {

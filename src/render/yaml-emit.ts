@@ -103,8 +103,9 @@ function isMultiline(s: string): boolean {
 }
 
 function blockHeader(s: string): string {
-  // An indentation indicator is needed when the text itself starts with a space.
-  const indicator = s.startsWith(" ") ? "2" : "";
+  // An indentation indicator is needed when the text's first non-empty line starts with a space
+  // (leading empty lines do not count: a reader would take the indentation from that line).
+  const indicator = /^\n*[ ]/.test(s) ? "2" : "";
   const trailing = /\n+$/.exec(s)?.[0].length ?? 0;
   const chomp = trailing === 0 ? "-" : trailing === 1 ? "" : "+";
   return `|${indicator}${chomp}`;

@@ -1,5 +1,5 @@
 import { loadConfig } from "../../config/load.ts";
-import { environmentNames, resolveEnvironment } from "../../config/resolve.ts";
+import { requireEnvironmentNames, resolveEnvironment } from "../../config/resolve.ts";
 import { componentSecrets } from "../../render/components-to-apps.ts";
 import { initSecrets, setSecret } from "../../secrets/manage.ts";
 import { missingSecrets, secretsFile } from "../../secrets/store.ts";
@@ -55,7 +55,7 @@ export const secretsCommand: Command = {
     }
     const config = await loadConfig(values.config as string | undefined);
     const chosen = listFlag(values.env as string[] | undefined);
-    const envs = chosen.length ? chosen : environmentNames(config.definition);
+    const envs = chosen.length ? chosen : requireEnvironmentNames(config.definition, config.file);
     const requirementsOf = (env: string) => componentSecrets(resolveEnvironment(config.definition, env, { file: config.file }));
 
     if (action === "set") {
@@ -66,9 +66,12 @@ export const secretsCommand: Command = {
           "secrets",
         );
       }
+      // A typo must not create secrets/<typo>.sops.yaml: the environment has to exist (throws ConfigError, exit 2).
+      resolveEnvironment(config.definition, envs[0] as string, { file: config.file });
       const value = await readStdin();
       if (!value) throw new UsageError("no value on standard input", "secrets");
-      const file = await setSecret(config.root, envs[0] as string, id, key, value.replace(/\n$/, ""));
+      // One trailing line end is not part of the value, whether LF or CRLF (a file saved on Windows).
+      const file = await setSecret(config.root, envs[0] as string, id, key, value.replace(/\r?\n$/, ""));
       info(`${green("✓")} set ${id} ${key} in ${file}`);
       return EXIT.ok;
     }

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { components } from "../../../src/components/index.ts";
@@ -78,6 +78,42 @@ describe("kindling CLI", () => {
     assert.equal(r.status, 2);
     assert.match(r.stderr, /environment "prod"/);
     assert.match(r.stderr, /environments\.prod\.components\.postgresql\.storage: expected a Kubernetes quantity/);
+    assert.ok(!existsSync(join(dir, "manifests-result")), "nothing written");
+  });
+
+  it("refuses a config with no environments instead of building nothing, exit 2", () => {
+    for (const body of [
+      `{ gitops: { repoURL: "https://github.com/acme/platform.git" }, environments: {} }`,
+      `{ gitops: { repoURL: "https://github.com/acme/platform.git" } } as never`,
+    ]) {
+      const dir = tempProject(body);
+      const r = kindling(dir, "build");
+      assert.equal(r.status, 2, r.stderr);
+      assert.match(r.stderr, /environments: expected at least one environment/);
+      assert.ok(!existsSync(join(dir, "manifests-result")), "nothing written");
+    }
+  });
+
+  it("never writes outside the output folder, whatever the environment is called", () => {
+    const dir = tempProject(typedOnly.replace("local: {", `"../escape": {`));
+    const r = kindling(dir, "build");
+    assert.equal(r.status, 2, r.stderr);
+    assert.match(r.stderr, /environments\.\.\.\/escape: environment names are folder names/);
+    assert.ok(!existsSync(join(dir, "escape")), "nothing written next to the output folder");
+    assert.ok(!existsSync(join(dir, "manifests-result")), "nothing written");
+  });
+
+  it("a malformed charts.lock.yaml is named with its fix, without a stack trace, exit 3", () => {
+    const dir = tempProject(
+      `{ gitops: { repoURL: "https://github.com/acme/platform.git" }, environments: { local: { profile: "dev-fast" } } }`,
+    );
+    writeFileSync(join(dir, "charts.lock.yaml"), "charts:\n  traefik: [1]\n");
+    for (const args of [["build"], ["charts", "pull"]]) {
+      const r = kindling(dir, ...args);
+      assert.equal(r.status, 3, r.stderr);
+      assert.match(r.stderr, /charts\.lock\.yaml: chart traefik: expected a mapping; fix the file or regenerate it/);
+      assert.doesNotMatch(r.stderr, /^\s+at /m, "no stack trace for a file the user can fix");
+    }
     assert.ok(!existsSync(join(dir, "manifests-result")), "nothing written");
   });
 

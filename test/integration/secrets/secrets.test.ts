@@ -127,6 +127,32 @@ describe("secrets in secrets/<env>.sops.yaml (real sops + age)", () => {
     assert.equal(JSON.parse(check.stdout).complete, true);
   });
 
+  it("set refuses an environment the config does not define, and drops a CRLF line end like a LF one", async (t) => {
+    if (!requireTool(t, "sops")) return;
+    const dir = tempProject(platform("{ app: {} }", `, cloudflared: { enabled: true }`));
+    await initSecrets(dir, "local", await requirements(dir));
+    const set = (env: string, input: string) =>
+      spawnSync(process.execPath, [KINDLING_BIN, "secrets", "set", "--env", env, "edge/cloudflared-token", "token"], {
+        cwd: dir,
+        input,
+        encoding: "utf8",
+        env: { ...process.env, NO_COLOR: "1" },
+      });
+    const typo = set("lcoal", "v\n");
+    assert.equal(typo.status, 2, typo.stderr);
+    assert.match(typo.stderr, /unknown environment \(did you mean "local"\?\)/);
+    assert.ok(!existsSync(secretsFile(dir, "lcoal")), "no secrets file for an environment that does not exist");
+
+    const crlf = set("local", "token-from-a-windows-file\r\n");
+    assert.equal(crlf.status, 0, crlf.stderr);
+    const token = (await secretObjects(dir, "local", await requirements(dir))).find(
+      (o) => o.metadata.name === "cloudflared-token",
+    ) as unknown as {
+      data: Record<string, string>;
+    };
+    assert.equal(Buffer.from(token.data.token ?? "", "base64").toString("utf8"), "token-from-a-windows-file");
+  });
+
   it("no secret value ever reaches manifests-result/", async (t) => {
     if (!requireTool(t, "sops")) return;
     const dir = tempProject(platform("{ app: {} }"));

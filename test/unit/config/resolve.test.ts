@@ -85,6 +85,13 @@ describe("resolveEnvironment", () => {
     assert.match(err.issues[0]?.message ?? "", /missing required value/);
   });
 
+  it("rejects an environment name that cannot be a folder and an Argo CD path segment", () => {
+    for (const name of ["../escape", "", "Prod", "a b", ".hidden", "apps/x"]) {
+      const err = issuesOf({ ...base, environments: { [name]: { profile: "dev-fast" } } }, name);
+      assert.match(err.message, /environments\..*: environment names are folder names/, `name ${JSON.stringify(name)}`);
+    }
+  });
+
   it("reports an unknown environment with the defined ones", () => {
     const err = issuesOf(base, "stagin");
     assert.match(err.issues[0]?.message ?? "", /unknown environment \(did you mean "staging"\?\); defined: local, staging/);

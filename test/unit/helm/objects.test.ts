@@ -1,8 +1,12 @@
 import assert from "node:assert/strict";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { test } from "node:test";
 import { ChartOutputError } from "../../../src/helm/errors.ts";
 import { parseYamlStream } from "../../../src/helm/objects.ts";
 import { parseHelmOutput } from "../../../src/helm/render.ts";
+import { readYamlFile } from "../../../src/kustomize/files.ts";
 
 const OUTPUT = `---
 # Source: hello/templates/empty.yaml
@@ -84,4 +88,42 @@ test("YAML is read the way kubectl reads it (YAML 1.1 scalars, minus timestamps)
     base: { x: 1 },
     merged: { x: 1, z: 2 },
   });
+});
+
+const LIST = `---
+# Source: hello/templates/list.yaml
+apiVersion: v1
+kind: List
+metadata: {}
+items:
+  - apiVersion: v1
+    kind: ConfigMap
+    metadata:
+      name: one
+  - apiVersion: v1
+    kind: ConfigMapList
+    items:
+      - apiVersion: v1
+        kind: ConfigMap
+        metadata:
+          name: two
+`;
+
+test("a List (as kubectl and helm install accept it) is read as its items, in a chart's output and in a plain file", async () => {
+  const rendered = parseHelmOutput(LIST, "hello");
+  assert.deepEqual(
+    rendered.map((r) => `${r.template} ${r.object.kind}/${r.object.metadata.name}`),
+    ["hello/templates/list.yaml ConfigMap/one", "hello/templates/list.yaml ConfigMap/two"],
+  );
+  const dir = mkdtempSync(join(tmpdir(), "kindling-list-"));
+  writeFileSync(join(dir, "list.yaml"), LIST);
+  const objects = await readYamlFile(join(dir, "list.yaml"));
+  assert.deepEqual(
+    objects.map((o) => `${o.kind}/${o.metadata.name}`),
+    ["ConfigMap/one", "ConfigMap/two"],
+  );
+  assert.throws(
+    () => parseHelmOutput(LIST.replace("name: two", "labels: {}"), "hello"),
+    /hello\/templates\/list\.yaml, item 2, item 1: ConfigMap object has no metadata\.name/,
+  );
 });
