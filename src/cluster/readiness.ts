@@ -96,7 +96,9 @@ export function daemonSetReadiness(obj: Live): Readiness {
   if (stale) return stale;
   const s = obj.status ?? {};
   const desired = num(s.desiredNumberScheduled);
-  if (num(s.updatedNumberScheduled) < desired) {
+  // OnDelete: old pods are replaced only when someone deletes them; available is all a rollout can promise.
+  const onDelete = (obj.spec?.updateStrategy as { type?: string } | undefined)?.type === "OnDelete";
+  if (!onDelete && num(s.updatedNumberScheduled) < desired) {
     return { ready: false, reason: `${num(s.updatedNumberScheduled)} of ${desired} pods updated` };
   }
   if (num(s.numberAvailable) < desired) return { ready: false, reason: `${num(s.numberAvailable)} of ${desired} pods available` };
@@ -138,6 +140,13 @@ export function argoApplicationReadiness(obj: Live): Readiness {
   return { ready: false, reason: `Argo CD health ${health ?? "unknown"}, sync ${sync ?? "unknown"}` };
 }
 
+/** A node is Ready once its kubelet reports so, which on Kind needs a working CNI. */
+export function nodeReadiness(obj: Live): Readiness {
+  const ready = condition(obj, "Ready");
+  if (ready?.status === "True") return READY;
+  return { ready: false, reason: `node not Ready${ready?.reason ? ` (${ready.reason}${ready.message ? `: ${ready.message}` : ""})` : ""}` };
+}
+
 export function namespaceReadiness(obj: Live): Readiness {
   const phase = obj.status?.phase;
   if (phase === "Active" || phase === undefined) return READY;
@@ -160,6 +169,7 @@ const RULES: Record<string, Rule> = {
   "apiextensions.k8s.io/CustomResourceDefinition": crdReadiness,
   "/Pod": podReadiness,
   "/Namespace": namespaceReadiness,
+  "/Node": nodeReadiness,
   "argoproj.io/Application": argoApplicationReadiness,
   "apiregistration.k8s.io/APIService": apiServiceReadiness,
 };

@@ -77,3 +77,24 @@ test("StatefulSets, DaemonSets, Jobs, CRDs and Argo CD Applications", () => {
 test("kinds without a rule are ready once they exist", () => {
   assert.equal(readinessOf({ apiVersion: "v1", kind: "ConfigMap", metadata: {} }).ready, true);
 });
+
+test("a Node is ready only with condition Ready=True, and the node wait of `up` really waits for it", async () => {
+  const { needsWait } = await import("../../../src/cluster/wait.ts");
+  const node = (status: string) =>
+    readinessOf({ apiVersion: "v1", kind: "Node", metadata: { name: "n1" }, status: { conditions: [{ type: "Ready", status }] } });
+  assert.equal(needsWait("v1", "Node"), true, "the cni step must not skip Node readiness");
+  assert.equal(node("False").ready, false);
+  assert.equal(node("True").ready, true);
+  assert.equal(readinessOf({ apiVersion: "v1", kind: "Node", metadata: { name: "n1" }, status: {} }).ready, false);
+});
+
+test("an OnDelete DaemonSet is ready once its pods are available: old pods are only replaced when deleted", () => {
+  const ds = readinessOf({
+    apiVersion: "apps/v1",
+    kind: "DaemonSet",
+    metadata: { generation: 2 },
+    spec: { updateStrategy: { type: "OnDelete" } },
+    status: { observedGeneration: 2, desiredNumberScheduled: 2, updatedNumberScheduled: 0, numberAvailable: 2 },
+  });
+  assert.equal(ds.ready, true, ds.reason);
+});
