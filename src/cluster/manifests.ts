@@ -1,5 +1,5 @@
 import { readFile } from "node:fs/promises";
-import { join, relative } from "node:path";
+import { basename, join, relative } from "node:path";
 import { parse as parseYaml } from "yaml";
 import type { KubeObject } from "../model/k8s.ts";
 import { hashFiles } from "../render/hash.ts";
@@ -228,7 +228,8 @@ export function withGitopsApp(env: DesiredEnvironment): DesiredEnvironment {
     namespace: "argocd",
     dependsOn: env.apps.map((a) => a.name),
     syncWave: Math.max(0, ...env.apps.map((a) => a.syncWave)) + 1,
-    hash: hashFiles(env.applications.map((o) => ({ file: o.file, content: o.text }))),
+    // By file name: o.file is a display path, relative to the working directory, which is no content.
+    hash: hashFiles(env.applications.map((o) => ({ file: basename(o.file), content: o.text }))),
     objects: env.applications,
   };
   return { ...env, apps: [...env.apps, app] };
