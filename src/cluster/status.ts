@@ -5,6 +5,7 @@ import { ObjectRejectedError } from "./errors.ts";
 import { mapLimit } from "./limit.ts";
 import type { DesiredEnvironment } from "./manifests.ts";
 import { hasReadinessRule, readinessOf } from "./readiness.ts";
+import { SECRETS_APP } from "./secrets-app.ts";
 import { type AppChange, appChange, type ClusterRecord, readLiveState } from "./state.ts";
 
 export interface AppStatus {
@@ -69,5 +70,28 @@ export async function clusterStatus(client: KubeClient, desired: DesiredEnvironm
     };
   });
   const names = new Set(desired.apps.map((a) => a.name));
+  // The Secrets `up` decrypts and applies as the app "secrets": status does not decrypt, so it checks the
+  // record and that every Secret build.json names exists. Not "removed": the definition has it.
+  const named = desired.secrets ?? [];
+  if (named.length > 0 && !names.has(SECRETS_APP)) {
+    names.add(SECRETS_APP);
+    const parent = live.parents.get(SECRETS_APP);
+    const change = appChange({ hash: parent?.hash ?? "" } as DesiredEnvironment["apps"][number], parent);
+    const missing: string[] = [];
+    await mapLimit(named, 8, async (n) => {
+      const path = `/api/v1/namespaces/${encodeURIComponent(n.namespace)}/secrets/${encodeURIComponent(n.name)}`;
+      if (!(await client.getOptional(path))) missing.push(`Secret ${n.namespace}/${n.name}`);
+    });
+    missing.sort();
+    apps.push({
+      name: SECRETS_APP,
+      inSync: change === "unchanged" && missing.length === 0,
+      change,
+      ready: missing.length === 0,
+      objects: named.length,
+      missing,
+      notReady: [],
+    });
+  }
   return { cluster: live.cluster, apps, removed: [...live.parents.keys()].filter((n) => !names.has(n)).sort() };
 }

@@ -34,8 +34,16 @@ test("the rendered local environment comes up ready, then is up to date", { time
   const built = await build({ config: join(ROOT, "kindling.config.ts"), envs: ["local"], out, write: true, warn: () => {} });
   const dir = built.written[0] as string;
   const target = { type: "existing" as const, kubeconfig: cp.kubeconfig };
+  // Stands in for decrypting secrets/local.sops.yaml (secrets-up.test.ts runs the real sops): status expects them.
+  const secrets = async (d: { secrets?: { namespace: string; name: string; keys: string[] }[] }) =>
+    (d.secrets ?? []).map((s) => ({
+      apiVersion: "v1",
+      kind: "Secret",
+      metadata: { name: s.name, namespace: s.namespace },
+      stringData: Object.fromEntries(s.keys.map((k) => [k, `test-${k}`])),
+    }));
 
-  const cold = await up({ env: "local", target, render: async () => dir, timeoutMs: 120_000 });
+  const cold = await up({ env: "local", target, render: async () => dir, secrets, timeoutMs: 120_000 });
   assert.deepEqual(
     cold.errors.map((e) => `${e.step}: ${(e.error as Error).message}`),
     [],
@@ -52,7 +60,7 @@ test("the rendered local environment comes up ready, then is up to date", { time
     JSON.stringify(status.apps.filter((a) => !a.inSync || !a.ready)),
   );
 
-  const warm = await up({ env: "local", target, render: async () => dir, timeoutMs: 120_000 });
+  const warm = await up({ env: "local", target, render: async () => dir, secrets, timeoutMs: 120_000 });
   assert.equal(warm.upToDate, true);
   assert.equal(warm.requests, 1);
 });
