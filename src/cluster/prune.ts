@@ -10,6 +10,9 @@ export interface LiveMember {
   namespace?: string;
   /** "Deployment.apps edge/traefik" */
   describe: string;
+  /** The ApplySet it was listed as a member of, and the version listed: a delete must not outrun a change of owner. */
+  setId?: string;
+  resourceVersion?: string;
 }
 
 /** Identity used to compare rendered and live sets: group-kind, namespace, name. */
@@ -33,7 +36,7 @@ export async function listMembers(
   const lists = await mapLimit(set.groupKinds, 8, async (gk) => {
     const mapping = await discovery.mappingForGroupKind(gk);
     if (!mapping) return [];
-    const list = await client.request<{ items: { metadata: { name: string; namespace?: string } }[] }>({
+    const list = await client.request<{ items: { metadata: { name: string; namespace?: string; resourceVersion?: string } }[] }>({
       path: collectionPath(mapping),
       query: { labelSelector: `${APPLYSET_PART_OF_LABEL}=${set.id}` },
       accept: METADATA_ONLY,
@@ -45,6 +48,8 @@ export async function listMembers(
         name: i.metadata.name,
         namespace: mapping.namespaced ? i.metadata.namespace : undefined,
         describe: `${groupKind(mapping.group, mapping.kind)} ${i.metadata.namespace ? `${i.metadata.namespace}/` : ""}${i.metadata.name}`,
+        setId: set.id,
+        resourceVersion: i.metadata.resourceVersion,
       }));
   });
   return lists.flat();
@@ -64,22 +69,50 @@ function pruneRank(m: LiveMember): number {
  */
 export async function pruneMembers(client: KubeClient, members: LiveMember[], keep: Set<string>): Promise<LiveMember[]> {
   const doomed = members.filter((m) => !keep.has(memberKey(m.mapping.group, m.mapping.kind, m.namespace, m.name)));
+  const deleted: LiveMember[] = [];
   for (const rank of [0, 1, 2]) {
     await mapLimit(
       doomed.filter((m) => pruneRank(m) === rank),
       8,
       async (m) => {
-        try {
-          await client.request({
-            method: "DELETE",
-            path: objectPath(m.mapping, m.name, m.namespace),
-            body: { kind: "DeleteOptions", apiVersion: "v1", propagationPolicy: "Background" },
-          });
-        } catch (err) {
-          if (!(err instanceof ApiError && err.status === 404)) throw err;
-        }
+        if (await deleteMember(client, m)) deleted.push(m);
       },
     );
   }
-  return doomed;
+  return doomed.filter((m) => deleted.includes(m));
+}
+
+/**
+ * Deletes one member with the resourceVersion it was listed at as a
+ * precondition. Another app applied concurrently may have taken the object
+ * over since (its part-of label now names that app's set): then the delete
+ * conflicts, and the object is left alone. A conflict from any other change
+ * (a controller's write) is retried at the new version while the object is
+ * still a member. False when the object was left alone.
+ */
+async function deleteMember(client: KubeClient, m: LiveMember): Promise<boolean> {
+  const path = objectPath(m.mapping, m.name, m.namespace);
+  let resourceVersion = m.resourceVersion;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await client.request({
+        method: "DELETE",
+        path,
+        body: {
+          kind: "DeleteOptions",
+          apiVersion: "v1",
+          propagationPolicy: "Background",
+          ...(resourceVersion ? { preconditions: { resourceVersion } } : {}),
+        },
+      });
+      return true;
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 404) return true;
+      if (!(err instanceof ApiError && err.status === 409 && m.setId) || attempt >= 5) throw err;
+    }
+    const live = await client.getOptional<{ metadata: { resourceVersion?: string; labels?: Record<string, string> } }>(path);
+    if (!live) return true;
+    if (live.metadata.labels?.[APPLYSET_PART_OF_LABEL] !== m.setId) return false;
+    resourceVersion = live.metadata.resourceVersion;
+  }
 }
