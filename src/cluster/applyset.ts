@@ -74,6 +74,9 @@ export function readParent(cm: ConfigMapLike): ParentRecord | undefined {
   const app = annotations[APP_ANNOTATION];
   const id = labels[APPLYSET_ID_LABEL];
   if (!app || !id) return undefined;
+  // The spec's rule: trust a parent only if its id is the one computed from its own name and namespace.
+  if (cm.metadata.name !== parentName(app) || (cm.metadata.namespace ?? PARENT_NAMESPACE) !== PARENT_NAMESPACE) return undefined;
+  if (id !== appApplySetId(app)) return undefined;
   const list = (v: string | undefined) => (v ? v.split(",").filter(Boolean) : []);
   return {
     app,
