@@ -1,6 +1,7 @@
 import * as s from "../config/schema.ts";
 import type { ChartSpec } from "../helm/types.ts";
 import { ciliumValues } from "./lib/cilium-values.ts";
+import { namespaceOption } from "./lib/option-schemas.ts";
 import { type Resources, resourcesSchema } from "./lib/workload.ts";
 import { defineComponent } from "./types.ts";
 
@@ -46,7 +47,7 @@ export const cilium = defineComponent<CiliumOptions>({
   profiles: ["cilium", "full"],
   charts: [ciliumChart],
   options: s.object({
-    namespace: s.string({ pattern: /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, patternHint: "a namespace name" }),
+    namespace: namespaceOption,
     kubeProxyReplacement: s.bool({ doc: "replace kube-proxy with Cilium" }),
     apiServerHost: s.string({ minLength: 1, doc: "API server host used without kube-proxy" }),
     apiServerPort: s.int({ min: 1, max: 65535 }),

@@ -2,6 +2,7 @@ import * as s from "../config/schema.ts";
 import type { KubeObject } from "../model/k8s.ts";
 import { rejectingLiteralTokens, secretKey, tokenSecretName } from "./lib/cloudflared-schema.ts";
 import { deployment, keepOnePodUp } from "./lib/deployment.ts";
+import { namespaceOption } from "./lib/option-schemas.ts";
 import { appLabels, type Resources, resources, resourcesSchema, restrictedContainerSecurity, restrictedPodSpec } from "./lib/workload.ts";
 import { defineComponent } from "./types.ts";
 
@@ -32,7 +33,7 @@ const TOKEN_DIR = "/etc/cloudflared/token";
 
 const options: s.ObjectSchema<CloudflaredOptions> = rejectingLiteralTokens(
   s.object({
-    namespace: s.string({ pattern: /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, patternHint: "a namespace name" }),
+    namespace: namespaceOption,
     image: s.string({ pattern: /^\S+(:[\w.-]+|@sha256:[0-9a-f]{64})$/, patternHint: "an image pinned by tag or digest" }),
     replicas: s.int({ min: 1, max: 10 }),
     tokenSecret: s.object({ name: tokenSecretName, key: secretKey }),

@@ -3,6 +3,7 @@ import type { KubeObject } from "../model/k8s.ts";
 import { configHashAnnotation } from "./lib/content-hash.ts";
 import { bootstrapObjects, type GarageClient } from "./lib/garage-bootstrap.ts";
 import { GARAGE_DATA_DIR, GARAGE_META_DIR, GARAGE_PORTS, garageToml, storageBytes } from "./lib/garage-config.ts";
+import { namespaceOption } from "./lib/option-schemas.ts";
 import { clusterIPService, headlessName, headlessService, namedPort } from "./lib/services.ts";
 import { statefulSet, volumeClaim } from "./lib/statefulset.ts";
 import {
@@ -78,14 +79,12 @@ export function garageS3(ctx: RenderContext, client: keyof typeof GARAGE_CLIENTS
   return { endpoint: `http://${hostPort}`, hostPort, region: o.region, secret: c.secret, buckets: c.buckets };
 }
 
-const NS = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-
 export const garage = defineComponent<GarageOptions>({
   name: NAME,
   description: "Garage S3 object storage for Loki and Tempo, with an idempotent bootstrap Job (layout, buckets, keys)",
   profiles: ["dev-fast", "cilium", "full"],
   options: s.object({
-    namespace: s.string({ pattern: NS, patternHint: "a namespace name" }),
+    namespace: namespaceOption,
     image: s.string({ minLength: 1 }),
     replicas: s.int({ min: 1, max: 7 }),
     replicationFactor: s.oneOf([1, 2, 3] as const),

@@ -6,6 +6,7 @@ import { deployment } from "./lib/deployment.ts";
 import { DASHBOARDS_DIR, dashboardFiles, dashboardsProvisioning } from "./lib/grafana-dashboards/index.ts";
 import { datasourcesProvisioning } from "./lib/grafana-datasources.ts";
 import { LOKI_PORTS } from "./lib/loki-config.ts";
+import { DNS_LABEL, namespaceOption } from "./lib/option-schemas.ts";
 import { namedPort, nodePortService } from "./lib/services.ts";
 import { TEMPO_PORTS } from "./lib/tempo-config.ts";
 import {
@@ -44,10 +45,10 @@ export const grafana = defineComponent<GrafanaOptions>({
   description: "Grafana with Prometheus, Loki and Tempo datasources linked together, and the platform dashboards",
   profiles: ["dev-fast", "cilium", "full"],
   options: s.object({
-    namespace: s.string({ pattern: /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, patternHint: "a namespace name" }),
+    namespace: namespaceOption,
     image: s.string({ minLength: 1 }),
     nodePort: s.nodePort({ doc: "NodePort of the Grafana UI" }),
-    adminSecret: s.string({ pattern: /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, patternHint: "a Secret name" }),
+    adminSecret: s.string({ pattern: DNS_LABEL, patternHint: "a Secret name" }),
     resources: resourcesSchema,
   }),
   defaults: ({ env }) => ({

@@ -4,6 +4,7 @@ import type { KubeObject } from "../model/k8s.ts";
 import { CILIUM_APP } from "./cilium.ts";
 import { GATEWAY_API_APP } from "./gateway-api.ts";
 import { istioBaseValues, istioCniValues, istiodValues, ztunnelValues } from "./lib/istio-values.ts";
+import { namespaceOption } from "./lib/option-schemas.ts";
 import { type Resources, resourcesSchema } from "./lib/workload.ts";
 import { type App, defineComponent, type RenderContext } from "./types.ts";
 
@@ -52,7 +53,7 @@ export const istio = defineComponent<IstioOptions>({
   profiles: ["full"],
   charts: Object.values(istioCharts),
   options: s.object({
-    namespace: s.string({ pattern: /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, patternHint: "a namespace name" }),
+    namespace: namespaceOption,
     hub: s.string({ minLength: 1, doc: "image registry of the Istio images" }),
     istiodResources: resourcesSchema,
     cniResources: resourcesSchema,

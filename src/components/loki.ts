@@ -3,6 +3,7 @@ import * as s from "../config/schema.ts";
 import { GARAGE_CLIENTS, garageS3 } from "./garage.ts";
 import { grafanaMonolith } from "./lib/grafana-monolith.ts";
 import { LOKI_DATA_DIR, LOKI_PORTS, lokiConfig } from "./lib/loki-config.ts";
+import { namespaceOption } from "./lib/option-schemas.ts";
 import { namedPort } from "./lib/services.ts";
 import { appLabels, type Resources, resourcesSchema } from "./lib/workload.ts";
 import { defineComponent } from "./types.ts";
@@ -33,7 +34,7 @@ export const loki = defineComponent<LokiOptions>({
   description: "Loki (monolithic), logs over OTLP HTTP, chunks and rules in Garage S3",
   profiles: ["dev-fast", "cilium", "full"],
   options: s.object({
-    namespace: s.string({ pattern: /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, patternHint: "a namespace name" }),
+    namespace: namespaceOption,
     image: s.string({ minLength: 1 }),
     retention: s.string({ pattern: /^[0-9]+[hd]$/, patternHint: 'a duration in hours or days, e.g. "168h"' }),
     ingestionRateMb: s.int({ min: 1, max: 1024 }),

@@ -3,6 +3,7 @@ import * as s from "../config/schema.ts";
 import type { KubeObject } from "../model/k8s.ts";
 import { configHashAnnotation } from "./lib/content-hash.ts";
 import { deployment, keepOnePodUp } from "./lib/deployment.ts";
+import { namespaceOption } from "./lib/option-schemas.ts";
 import { collectorImage, RUNTIME_UID } from "./lib/otelcol-builder.ts";
 import { COLLECTOR_PORTS, type CollectorConfigInput, collectorConfig, POD_IP_ENV } from "./lib/otelcol-config.ts";
 import { kindlingDistribution } from "./lib/otelcol-distribution.ts";
@@ -44,7 +45,7 @@ const CONFIG_FILE = "config.yaml";
 const percent = (doc: string) => s.int({ min: 1, max: 100, doc });
 
 const options: s.ObjectSchema<OtelCollectorOptions> = s.object({
-  namespace: s.string({ pattern: /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, patternHint: "a namespace name" }),
+  namespace: namespaceOption,
   image: s.string({ minLength: 1 }),
   replicas: s.int({ min: 1, max: 10 }),
   resources: resourcesSchema,

@@ -1,5 +1,6 @@
 import * as s from "../config/schema.ts";
 import type { KubeObject } from "../model/k8s.ts";
+import { namespaceOption } from "./lib/option-schemas.ts";
 import { postgresInitObjects } from "./lib/postgres-init.ts";
 import { postgresRoles } from "./lib/postgres-sql.ts";
 import { clusterIPService, headlessName, headlessService, namedPort } from "./lib/services.ts";
@@ -45,7 +46,7 @@ const IDENT = /^[a-z_][a-z0-9_]{0,62}$/;
 const identHint = "a lower-case SQL identifier (letters, digits, underscore; at most 63)";
 
 const options: s.ObjectSchema<PostgresqlOptions> = s.object({
-  namespace: s.string({ pattern: /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, patternHint: "a namespace name" }),
+  namespace: namespaceOption,
   image: s.string({ minLength: 1 }),
   storage: s.quantity(),
   storageClass: s.optional(s.string({ minLength: 1 })),

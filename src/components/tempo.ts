@@ -2,6 +2,7 @@ import { stringify } from "yaml";
 import * as s from "../config/schema.ts";
 import { GARAGE_CLIENTS, garageS3 } from "./garage.ts";
 import { grafanaMonolith } from "./lib/grafana-monolith.ts";
+import { namespaceOption } from "./lib/option-schemas.ts";
 import { namedPort } from "./lib/services.ts";
 import { TEMPO_DATA_DIR, TEMPO_PORTS, tempoConfig } from "./lib/tempo-config.ts";
 import { appLabels, type Resources, resourcesSchema } from "./lib/workload.ts";
@@ -39,7 +40,7 @@ export const tempo = defineComponent<TempoOptions>({
   description: "Tempo (monolithic), OTLP gRPC in, traces in Garage S3, span metrics and service graphs to Prometheus",
   profiles: ["dev-fast", "cilium", "full"],
   options: s.object({
-    namespace: s.string({ pattern: /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, patternHint: "a namespace name" }),
+    namespace: namespaceOption,
     image: s.string({ minLength: 1 }),
     retention: s.string({ pattern: /^[0-9]+[hms]$/, patternHint: 'a duration in hours, e.g. "168h"' }),
     remoteWriteUrl: s.optional(s.string({ pattern: /^https?:\/\/\S+$/, patternHint: "an http(s) URL" })),

@@ -1,6 +1,7 @@
 import * as s from "../config/schema.ts";
 import type { ChartSpec } from "../helm/types.ts";
 import { AMBIENT_LABEL } from "./istio.ts";
+import { DNS_LABEL, namespaceOption } from "./lib/option-schemas.ts";
 import { edgeRouting } from "./lib/traefik-middlewares.ts";
 import { corsOrigin, duration, hostName, httpUrl, pathPrefix, refine, secretName } from "./lib/traefik-schema.ts";
 import { type Resources, resources, resourcesSchema } from "./lib/workload.ts";
@@ -105,7 +106,6 @@ const NAME = "traefik";
 /** The app holding the middlewares and IngressRoutes; it needs the CRDs of the traefik app first. */
 export const TRAEFIK_ROUTES_APP = "traefik-routes";
 
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const header = s.string({ pattern: /^[A-Za-z0-9-]+$/, patternHint: "an HTTP header name" });
 
 const authSchema = refine(
@@ -124,8 +124,8 @@ const authSchema = refine(
 );
 
 const options: s.ObjectSchema<TraefikOptions> = s.object({
-  namespace: s.string({ pattern: DNS_LABEL, patternHint: "a namespace name" }),
-  appNamespace: s.string({ pattern: DNS_LABEL, patternHint: "a namespace name" }),
+  namespace: namespaceOption,
+  appNamespace: namespaceOption,
   replicas: s.int({ min: 1, max: 10 }),
   httpNodePort: s.nodePort({ doc: "NodePort of the HTTP entrypoint" }),
   httpsNodePort: s.nodePort({ doc: "NodePort of the HTTPS entrypoint" }),

@@ -2,6 +2,7 @@ import * as s from "../config/schema.ts";
 import type { KubeObject } from "../model/k8s.ts";
 import { GATEWAY_API_APP } from "./gateway-api.ts";
 import { AMBIENT_LABEL, HBONE_PORT, ISTIO_APPS } from "./istio.ts";
+import { DNS_LABEL, namespaceOption } from "./lib/option-schemas.ts";
 import { type App, defineComponent, type RenderContext } from "./types.ts";
 
 export interface WorkloadsOptions {
@@ -27,8 +28,8 @@ export const workloads = defineComponent<WorkloadsOptions>({
   description: "The application namespace; enrolled in the ambient mesh with a waypoint when Istio is present",
   profiles: ["dev-fast", "cilium", "full"],
   options: s.object({
-    namespace: s.string({ pattern: /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, patternHint: "a namespace name" }),
-    waypointName: s.string({ pattern: /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, patternHint: "a DNS label" }),
+    namespace: namespaceOption,
+    waypointName: s.string({ pattern: DNS_LABEL, patternHint: "a DNS label" }),
   }),
   defaults: () => ({ namespace: "apps", waypointName: "waypoint" }),
   render: (ctx, o) => [workloadsApp(ctx, o)],

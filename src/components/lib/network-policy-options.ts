@@ -1,4 +1,5 @@
 import * as s from "../../config/schema.ts";
+import { namespaceOption } from "./option-schemas.ts";
 
 /**
  * Options of the network-policy component: where each peer of the platform's
@@ -91,7 +92,7 @@ export const PEER_COMPONENTS: Record<PeerName, string | undefined> = {
   dns: undefined,
 };
 
-const NAMESPACE = s.string({ pattern: /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, patternHint: "a namespace name" });
+const NAMESPACE = namespaceOption;
 const PORT = s.int({ min: 1, max: 65535 });
 
 function peer<const P extends string>(portNames: readonly P[]) {
