@@ -68,7 +68,8 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
       renderEnvironment(env, {
         root: config.root,
         charts: chartSources(env, config.root, opts),
-        outPath: isAbsolute(outPath) || outPath.startsWith("..") ? DEFAULT_OUT_DIR : outPath,
+        // "" (--out at the root) would make Argo CD paths like "/local/app", which Argo CD refuses as absolute.
+        outPath: isAbsolute(outPath) || outPath.startsWith("..") ? DEFAULT_OUT_DIR : outPath || ".",
       }),
     ),
   );

@@ -163,4 +163,12 @@ describe("kindling CLI", () => {
     assert.match(app, /path: manifests-result\/local\/postgresql/);
     assert.match(app, /argocd.argoproj.io\/sync-wave: "1"/);
   });
+
+  it("--out at the repository root gives Argo CD a relative path (it refuses absolute ones)", () => {
+    const dir = tempProject(typedOnly);
+    const r = kindling(dir, "build", "--env", "local", "--out", ".");
+    assert.equal(r.status, 0, r.stderr);
+    const app = readFileSync(join(dir, "local/apps/Application-postgresql.yaml"), "utf8");
+    assert.match(app, /path: (\.\/)?local\/postgresql\n/);
+  });
 });
