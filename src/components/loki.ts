@@ -1,6 +1,6 @@
 import { stringify } from "yaml";
 import * as s from "../config/schema.ts";
-import { GARAGE_CLIENTS, garageS3 } from "./garage.ts";
+import { garageS3 } from "./garage.ts";
 import { grafanaMonolith } from "./lib/grafana-monolith.ts";
 import { LOKI_DATA_DIR, LOKI_PORTS, lokiConfig } from "./lib/loki-config.ts";
 import { namespaceOption } from "./lib/option-schemas.ts";
@@ -88,7 +88,7 @@ export const loki = defineComponent<LokiOptions>({
           config: stringify(config),
           ports: [namedPort("http", LOKI_PORTS.http), namedPort("grpc", LOKI_PORTS.grpc)],
           dataDir: LOKI_DATA_DIR,
-          credentials: s3 ? GARAGE_CLIENTS.loki.secret : undefined,
+          credentials: s3?.secret,
         }),
       },
     ];

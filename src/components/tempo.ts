@@ -1,6 +1,6 @@
 import { stringify } from "yaml";
 import * as s from "../config/schema.ts";
-import { GARAGE_CLIENTS, garageS3 } from "./garage.ts";
+import { garageS3 } from "./garage.ts";
 import { grafanaMonolith } from "./lib/grafana-monolith.ts";
 import { namespaceOption } from "./lib/option-schemas.ts";
 import { namedPort } from "./lib/services.ts";
@@ -83,7 +83,7 @@ export const tempo = defineComponent<TempoOptions>({
             namedPort("otlp-http", TEMPO_PORTS.otlpHttp),
           ],
           dataDir: TEMPO_DATA_DIR,
-          credentials: s3 ? GARAGE_CLIENTS.tempo.secret : undefined,
+          credentials: s3?.secret,
         }),
       },
     ];
