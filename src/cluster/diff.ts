@@ -9,7 +9,8 @@ import { ObjectRejectedError } from "./errors.ts";
 import { mapLimit } from "./limit.ts";
 import type { DesiredEnvironment, DesiredObject } from "./manifests.ts";
 import { listMembers, memberKey } from "./prune.ts";
-import { readLiveState } from "./state.ts";
+import { appChange, readLiveState } from "./state.ts";
+import { finishedJobCleanedUp } from "./status.ts";
 import { unifiedDiff } from "./text-diff.ts";
 
 export type DiffAction = "create" | "change" | "prune" | "same";
@@ -52,8 +53,9 @@ export async function diffEnvironment(client: KubeClient, desired: DesiredEnviro
   const ctx = { client, discovery, kindWaitMs: 0 };
   const selected = desired.apps.filter((a) => !opts.apps?.length || opts.apps.includes(a.name));
   return mapLimit(selected, 4, async (app) => {
-    const objects = await mapLimit(app.objects, 8, (o) => diffObject(ctx, o, app.namespace, appApplySetId(app.name)));
     const parent = live.parents.get(app.name);
+    const upToDate = appChange(app, parent) === "unchanged";
+    const objects = await mapLimit(app.objects, 8, (o) => diffObject(ctx, o, app.namespace, appApplySetId(app.name), upToDate));
     if (parent) {
       const keep = new Set(app.objects.map((o) => memberKey(splitApiVersion(o.apiVersion).group, o.kind, o.namespace, o.name)));
       const members = await listMembers(client, discovery, parent);
@@ -71,6 +73,7 @@ async function diffObject(
   o: DesiredObject,
   defaultNamespace: string,
   partOf: string,
+  upToDate: boolean,
 ): Promise<ObjectDiff> {
   const object = describeDesired(o);
   let path: string;
@@ -82,7 +85,11 @@ async function diffObject(
     throw err;
   }
   const live = await ctx.client.getOptional<Record<string, unknown>>(path);
-  if (!live) return createDiff(o, partOf, namespace);
+  if (!live) {
+    // Deleted by its TTL after the recorded `up` saw it complete: `up` would not apply it again.
+    if (upToDate && finishedJobCleanedUp(o)) return { object, file: o.file, action: "same" };
+    return createDiff(o, partOf, namespace);
+  }
   let would: Record<string, unknown>;
   try {
     would = (await applyObject(ctx, o, { partOf, defaultNamespace, dryRun: true })).live as unknown as Record<string, unknown>;

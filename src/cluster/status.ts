@@ -31,6 +31,12 @@ export interface ClusterStatus {
  * rules `up` waits for, checked once). One LIST for the records, one GET per
  * object, a bounded number at a time.
  */
+/** A Job whose TTL deletes it once finished: gone after an `up` that saw it complete is not missing. */
+export function finishedJobCleanedUp(o: DesiredEnvironment["apps"][number]["objects"][number]): boolean {
+  if (o.kind !== "Job" || !o.apiVersion.startsWith("batch/")) return false;
+  return typeof (o.object.spec as { ttlSecondsAfterFinished?: unknown } | undefined)?.ttlSecondsAfterFinished === "number";
+}
+
 export async function clusterStatus(client: KubeClient, desired: DesiredEnvironment): Promise<ClusterStatus> {
   const live = await readLiveState(client);
   const discovery = new Discovery(client);
@@ -51,8 +57,10 @@ export async function clusterStatus(client: KubeClient, desired: DesiredEnvironm
       }
       const obj = await client.getOptional<{ apiVersion: string; kind: string }>(where.path);
       const label = `${o.kind} ${o.namespace ? `${o.namespace}/` : ""}${o.name}`;
-      if (!obj) missing.push(label);
-      else if (hasReadinessRule(o.apiVersion, o.kind)) {
+      // A Job with a TTL is deleted once complete; the recorded hash says it completed (up waited for it).
+      if (!obj) {
+        if (!(change === "unchanged" && finishedJobCleanedUp(o))) missing.push(label);
+      } else if (hasReadinessRule(o.apiVersion, o.kind)) {
         const r = readinessOf(obj);
         if (!r.ready) notReady.push({ object: label, reason: r.reason });
       }

@@ -49,3 +49,59 @@ test("status does not report the secrets app as removed when the environment has
   assert.equal(missing?.inSync, false);
   assert.deepEqual(missing?.missing, ["Secret data/postgresql-credentials"]);
 });
+
+/**
+ * Jobs with ttlSecondsAfterFinished (Argo CD's redis-secret-init: 60 s) are
+ * deleted by the TTL controller once complete. `up` saw them complete before
+ * it recorded the app's hash, so once the record matches, a missing TTL Job
+ * is finished work, not drift: status stays in sync and ready.
+ */
+test("a Job cleaned up by its TTL after the app became ready is not missing", async () => {
+  const job = {
+    apiVersion: "batch/v1",
+    kind: "Job",
+    metadata: { name: "redis-secret-init", namespace: "argocd" },
+    spec: { ttlSecondsAfterFinished: 60, template: {} },
+  };
+  const app = {
+    name: "argocd",
+    namespace: "argocd",
+    dependsOn: [],
+    syncWave: 0,
+    hash: "sha256:now",
+    objects: [
+      {
+        app: "argocd",
+        class: "object" as const,
+        apiVersion: "batch/v1",
+        kind: "Job",
+        name: "redis-secret-init",
+        namespace: "argocd",
+        file: "argocd/Job-redis-secret-init.yaml",
+        text: "",
+        object: job,
+      },
+    ],
+  };
+  const clientWith = (hash: string) =>
+    ({
+      request: async () => ({
+        items: [parentObject("argocd", "local", { groupKinds: ["Job.batch"], namespaces: ["argocd"], phase: "ready", hash })],
+      }),
+      getOptional: async () => undefined,
+      get: async (path: string) => {
+        if (path === "/apis/batch/v1") return { resources: [{ name: "jobs", kind: "Job", namespaced: true }] };
+        throw new Error(`unexpected GET ${path}`);
+      },
+    }) as unknown as KubeClient;
+  const desired: DesiredEnvironment = { dir: "/o", platform: "p", env: "local", profile: "full", apps: [app], applications: [] };
+
+  const done = (await clusterStatus(clientWith("sha256:now"), desired)).apps[0];
+  assert.deepEqual(done?.missing, []);
+  assert.equal(done?.inSync, true);
+  assert.equal(done?.ready, true);
+
+  // The record is of another version: the Job of this one never ran.
+  const stale = (await clusterStatus(clientWith("sha256:before"), desired)).apps[0];
+  assert.deepEqual(stale?.missing, ["Job argocd/redis-secret-init"]);
+});
