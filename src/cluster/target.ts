@@ -43,7 +43,10 @@ export function resolveTarget(flags: TargetFlags): UpTarget {
       if (!shape) throw new ClusterError(`unknown profile ${profile}`, `profiles: ${Object.keys(PROFILE_SHAPES).join(", ")}`);
       return {
         // kube-proxy stays unless the rendered environment says Cilium replaces it (build.json "cluster").
-        config: kindClusterConfig(profile as ProfileName, { name, ...(cluster?.kubeProxyMode ? { kubeProxyMode: cluster.kubeProxyMode } : {}) }),
+        config: kindClusterConfig(profile as ProfileName, {
+          name,
+          ...(cluster?.kubeProxyMode ? { kubeProxyMode: cluster.kubeProxyMode } : {}),
+        }),
         hostPorts: [...shape.hostPorts],
         mesh: MESH_PROFILES.has(profile),
       };
