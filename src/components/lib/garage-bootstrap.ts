@@ -1,5 +1,5 @@
-import { createHash } from "node:crypto";
 import type { KubeObject } from "../../model/k8s.ts";
+import { contentHash } from "./content-hash.ts";
 import { GARAGE_BOOTSTRAP_SCRIPT } from "./garage-bootstrap-script.ts";
 import { GARAGE_PORTS } from "./garage-config.ts";
 import { appLabels, type Resources, resources, restrictedContainerSecurity, restrictedPodSecurity } from "./workload.ts";
@@ -68,7 +68,7 @@ export function bootstrapObjects(i: GarageBootstrapInput): KubeObject[] {
   const data = { "bootstrap.mjs": GARAGE_BOOTSTRAP_SCRIPT, "plan.json": `${JSON.stringify(plan, null, 2)}\n` };
   // The Job's pod template is immutable: a changed script or plan gets a new
   // Job name, so applying it starts a new run instead of failing.
-  const hash = createHash("sha256").update(data["bootstrap.mjs"]).update(data["plan.json"]).update(i.image).digest("hex").slice(0, 8);
+  const hash = contentHash([data["bootstrap.mjs"], data["plan.json"], i.image], 8);
   const labels = appLabels(i.name, "bootstrap");
   const secretsBy = new Map<string, string[]>([[i.namespace, [i.secret]]]);
   for (const c of i.clients) secretsBy.set(c.namespace, [...(secretsBy.get(c.namespace) ?? []), c.secret]);

@@ -1,7 +1,7 @@
-import { createHash } from "node:crypto";
 import type { KubeObject } from "../../model/k8s.ts";
+import { contentHash } from "./content-hash.ts";
 import { postgresInitSql, postgresRoles } from "./postgres-sql.ts";
-import { type Resources, resources, restrictedContainerSecurity, restrictedPodSecurity } from "./workload.ts";
+import { type Resources, resources, restrictedContainerSecurity, restrictedPodSecurity, secretEnv } from "./workload.ts";
 
 /**
  * The Job that applies the per-service roles and databases. A Job rather
@@ -45,8 +45,8 @@ export interface PostgresInitInput {
 export function postgresInitObjects(i: PostgresInitInput): KubeObject[] {
   const data = { "init.sh": postgresInitScript(i.databases), "databases.sql": postgresInitSql(i.databases) };
   // Immutable pod template: new content, new Job name, new run.
-  const hash = createHash("sha256").update(data["init.sh"]).update(data["databases.sql"]).update(i.image).digest("hex").slice(0, 8);
-  const secretEnv = (name: string, key: string) => ({ name, valueFrom: { secretKeyRef: { name: i.credentialsSecret, key } } });
+  const hash = contentHash([data["init.sh"], data["databases.sql"], i.image], 8);
+  const password = (name: string, key: string) => secretEnv(name, i.credentialsSecret, key);
   const labels = { "app.kubernetes.io/name": i.name, "app.kubernetes.io/component": "database-init" };
   return [
     { apiVersion: "v1", kind: "ConfigMap", metadata: { name: `${i.name}-init`, labels }, data },
@@ -73,8 +73,8 @@ export function postgresInitObjects(i: PostgresInitInput): KubeObject[] {
                   { name: "PGPORT", value: String(i.port) },
                   { name: "PGUSER", value: "postgres" },
                   { name: "PGDATABASE", value: "postgres" },
-                  secretEnv("PGPASSWORD", "postgres-password"),
-                  ...postgresRoles(i.databases).map((role) => secretEnv(passwordEnv(role), `${role}-password`)),
+                  password("PGPASSWORD", "postgres-password"),
+                  ...postgresRoles(i.databases).map((role) => password(passwordEnv(role), `${role}-password`)),
                 ],
                 resources: resources(i.resources),
                 securityContext: restrictedContainerSecurity(),
