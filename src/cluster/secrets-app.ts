@@ -38,7 +38,9 @@ export function withSecretsApp(env: DesiredEnvironment, secrets: KubeObject[]): 
     namespace: "default",
     dependsOn: owners,
     syncWave: 0,
-    hash: hashFiles(objects.map((o) => ({ file: `${o.namespace}/${o.name}`, content: o.text }))),
+    // Over names, keys and the ciphertext digest annotation only: a hash of the plaintext,
+    // stored in the cluster for the warm start, could be used to guess weak values.
+    hash: hashFiles(objects.map((o) => ({ file: `${o.namespace}/${o.name}`, content: JSON.stringify(withoutValues(o.object)) }))),
     objects,
   };
   const apps = env.apps.map((a) => {
@@ -48,4 +50,9 @@ export function withSecretsApp(env: DesiredEnvironment, secrets: KubeObject[]): 
     return consumes ? { ...a, dependsOn: [...a.dependsOn, SECRETS_APP] } : a;
   });
   return { ...env, apps: [...apps, app] };
+}
+
+function withoutValues(secret: KubeObject): unknown {
+  const { data, stringData, ...rest } = secret as KubeObject & { data?: Record<string, string>; stringData?: Record<string, string> };
+  return { ...rest, keys: Object.keys({ ...data, ...stringData }).sort() };
 }

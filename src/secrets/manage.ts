@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { readFile, rename, writeFile } from "node:fs/promises";
 import { parse, stringify } from "yaml";
@@ -9,6 +9,9 @@ import { ageKeyFile, ensureDir, recipientsOf, secretsFile, sopsConfigFile } from
 import { type SecretRequirement, secretId } from "./types.ts";
 
 type Values = Record<string, Record<string, string>>;
+
+/** Annotation on each bootstrapped Secret: sha256 of its values' ciphertext in the SOPS file. */
+export const ENCRYPTED_DIGEST = "kindling.dev/encrypted-digest";
 
 export interface InitResult {
   file: string;
@@ -83,6 +86,7 @@ export async function secretObjects(root: string, env: string, requirements: Sec
     throw new SecretsError(`${file} does not exist`, `run \`kindling secrets init --env ${env}\``);
   }
   const values = await decryptValues(file);
+  const encrypted = parse(await readFile(file, "utf8")) as Record<string, unknown>;
   return requirements.map((req) => {
     const id = secretId(req);
     const data: Record<string, string> = {};
@@ -103,6 +107,13 @@ export async function secretObjects(root: string, env: string, requirements: Sec
         name: req.name,
         namespace: req.namespace,
         labels: { "app.kubernetes.io/managed-by": "kindling", "kindling.dev/secret": "sops" },
+        // Changes whenever a value changes, yet says nothing about the values: a digest of
+        // their ciphertext. The bootstrap's warm-start hash is taken over this, never over values.
+        annotations: {
+          [ENCRYPTED_DIGEST]: createHash("sha256")
+            .update(JSON.stringify(encrypted[id] ?? null))
+            .digest("hex"),
+        },
       },
       type: "Opaque",
       data,

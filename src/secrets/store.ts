@@ -4,6 +4,7 @@ import { homedir } from "node:os";
 import { dirname, join } from "node:path";
 import { parse } from "yaml";
 import { isPlainObject } from "../config/schema.ts";
+import { SecretsError } from "./sops.ts";
 import { type SecretRequirement, secretId } from "./types.ts";
 
 /**
@@ -35,7 +36,15 @@ export async function ensureDir(file: string): Promise<void> {
 export function storedKeys(file: string): Map<string, Set<string>> {
   const out = new Map<string, Set<string>>();
   if (!existsSync(file)) return out;
-  const doc = parse(readFileSync(file, "utf8")) as unknown;
+  let doc: unknown;
+  try {
+    doc = parse(readFileSync(file, "utf8"));
+  } catch (e) {
+    throw new SecretsError(
+      `${file} is not valid YAML (${(e as Error).message.split("\n")[0]})`,
+      "restore a valid version from git: an encrypted file cannot be merged line by line, so keep one side of a conflict and set the other side's values again with `kindling secrets set`",
+    );
+  }
   if (!isPlainObject(doc)) return out;
   for (const [id, value] of Object.entries(doc)) {
     if (id === "sops" || !isPlainObject(value)) continue;

@@ -59,12 +59,13 @@ describe("withSecretsApp", () => {
     assert.deepEqual(by.get("workloads")?.dependsOn, []);
   });
 
-  it("hashes by content: same values, same hash; a changed value, another", () => {
-    const a = withSecretsApp(env, [secret]).apps.find((x) => x.name === SECRETS_APP)?.hash;
-    const b = withSecretsApp(env, [structuredClone(secret)]).apps.find((x) => x.name === SECRETS_APP)?.hash;
-    const c = withSecretsApp(env, [{ ...secret, data: { a: "Yw==" } }]).apps.find((x) => x.name === SECRETS_APP)?.hash;
-    assert.equal(a, b);
-    assert.notEqual(a, c);
+  it("hashes names, keys and the ciphertext digest, never the values", () => {
+    const hashOf = (o: typeof secret) => withSecretsApp(env, [o]).apps.find((x) => x.name === SECRETS_APP)?.hash;
+    const digest = (d: string) => ({ ...secret, metadata: { ...secret.metadata, annotations: { "kindling.dev/encrypted-digest": d } } });
+    assert.equal(hashOf(digest("1")), hashOf(structuredClone(digest("1"))));
+    assert.equal(hashOf(digest("1")), hashOf({ ...digest("1"), data: { a: "Yw==" } }), "the plaintext does not enter the hash");
+    assert.notEqual(hashOf(digest("1")), hashOf(digest("2")), "a re-encrypted value changes it");
+    assert.notEqual(hashOf(secret), hashOf({ ...secret, data: { a: "Yg==", b: "Yg==" } }), "a new key changes it");
   });
 
   it("adds nothing when there are no Secrets", () => {
