@@ -3,7 +3,7 @@ import type { KubeObject } from "../model/k8s.ts";
 import { rejectingLiteralTokens, secretKey, tokenSecretName } from "./lib/cloudflared-schema.ts";
 import { deployment, keepOnePodUp } from "./lib/deployment.ts";
 import { namespaceOption } from "./lib/option-schemas.ts";
-import { appLabels, type Resources, resources, resourcesSchema, restrictedContainerSecurity, restrictedPodSpec } from "./lib/workload.ts";
+import { appLabels, type Resources, resourcesSchema, restrictedContainer, restrictedPodSpec } from "./lib/workload.ts";
 import { defineComponent } from "./types.ts";
 
 export interface CloudflaredOptions {
@@ -92,7 +92,7 @@ function connectorDeployment(o: CloudflaredOptions): KubeObject {
         },
       ],
       containers: [
-        {
+        restrictedContainer(o.resources, {
           name: NAME,
           image: o.image,
           args: [
@@ -116,13 +116,11 @@ function connectorDeployment(o: CloudflaredOptions): KubeObject {
             periodSeconds: 10,
             failureThreshold: 6,
           },
-          resources: resources(o.resources),
-          securityContext: restrictedContainerSecurity(),
           volumeMounts: [
             { name: "token", mountPath: TOKEN_DIR, readOnly: true },
             { name: "tmp", mountPath: "/tmp" },
           ],
-        },
+        }),
       ],
       volumes: [
         {

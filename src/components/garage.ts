@@ -6,15 +6,7 @@ import { GARAGE_DATA_DIR, GARAGE_META_DIR, GARAGE_PORTS, garageToml, storageByte
 import { namespaceOption } from "./lib/option-schemas.ts";
 import { clusterIPService, headlessName, headlessService, namedPort } from "./lib/services.ts";
 import { statefulSet, volumeClaim } from "./lib/statefulset.ts";
-import {
-  appLabels,
-  type Resources,
-  resources,
-  resourcesSchema,
-  restrictedContainerSecurity,
-  restrictedPodSpec,
-  secretEnv,
-} from "./lib/workload.ts";
+import { appLabels, type Resources, resourcesSchema, restrictedContainer, restrictedPodSpec, secretEnv } from "./lib/workload.ts";
 import { defineComponent, type RenderContext } from "./types.ts";
 
 export interface GarageOptions {
@@ -180,7 +172,7 @@ function garageStatefulSet(o: GarageOptions): KubeObject {
     // The image is FROM scratch with no user of its own; any non-root uid works.
     pod: restrictedPodSpec(1000, {
       containers: [
-        {
+        restrictedContainer(o.resources, {
           name: "garage",
           image: o.image,
           command: ["/garage", "-c", "/etc/garage/garage.toml", "server"],
@@ -192,8 +184,6 @@ function garageStatefulSet(o: GarageOptions): KubeObject {
           // The pod waits (CreateContainerConfigError, retried by the kubelet)
           // until the bootstrap Job has generated this Secret.
           env: [fromSecret("GARAGE_RPC_SECRET", "rpc-secret"), fromSecret("GARAGE_ADMIN_TOKEN", "admin-token")],
-          resources: resources(o.resources),
-          securityContext: restrictedContainerSecurity(),
           // /health answers 200 only once the layout gives the cluster a quorum.
           readinessProbe: { httpGet: { path: "/health", port: "admin" }, periodSeconds: 5 },
           livenessProbe: { tcpSocket: { port: "admin" }, initialDelaySeconds: 10, periodSeconds: 20 },
@@ -202,7 +192,7 @@ function garageStatefulSet(o: GarageOptions): KubeObject {
             { name: "meta", mountPath: GARAGE_META_DIR },
             { name: "data", mountPath: GARAGE_DATA_DIR },
           ],
-        },
+        }),
       ],
       volumes: [{ name: "config", configMap: { name: `${NAME}-config` } }],
     }),

@@ -9,15 +9,7 @@ import { LOKI_PORTS } from "./lib/loki-config.ts";
 import { DNS_LABEL, namespaceOption } from "./lib/option-schemas.ts";
 import { namedPort, nodePortService } from "./lib/services.ts";
 import { TEMPO_PORTS } from "./lib/tempo-config.ts";
-import {
-  appLabels,
-  type Resources,
-  resources,
-  resourcesSchema,
-  restrictedContainerSecurity,
-  restrictedPodSpec,
-  secretEnv,
-} from "./lib/workload.ts";
+import { appLabels, type Resources, resourcesSchema, restrictedContainer, restrictedPodSpec, secretEnv } from "./lib/workload.ts";
 import { defineComponent, type RenderContext } from "./types.ts";
 
 export interface GrafanaOptions {
@@ -140,7 +132,7 @@ function grafanaDeployment(o: GrafanaOptions, env: string, podAnnotations: Recor
     // uid 472 is the grafana user of the official image.
     pod: restrictedPodSpec(472, {
       containers: [
-        {
+        restrictedContainer(o.resources, {
           name: "grafana",
           image: o.image,
           ports: [{ name: "http", containerPort: PORT }],
@@ -156,8 +148,6 @@ function grafanaDeployment(o: GrafanaOptions, env: string, podAnnotations: Recor
             { name: "GF_LOG_MODE", value: "console" },
             { name: "GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH", value: `${DASHBOARDS_DIR}/platform-overview.json` },
           ],
-          resources: resources(o.resources),
-          securityContext: restrictedContainerSecurity(),
           readinessProbe: { httpGet: { path: "/api/health", port: "http" }, periodSeconds: 10 },
           livenessProbe: { httpGet: { path: "/api/health", port: "http" }, initialDelaySeconds: 60, periodSeconds: 20 },
           volumeMounts: [
@@ -167,7 +157,7 @@ function grafanaDeployment(o: GrafanaOptions, env: string, podAnnotations: Recor
             { name: "dashboard-provider", mountPath: "/etc/grafana/provisioning/dashboards", readOnly: true },
             { name: "dashboards", mountPath: DASHBOARDS_DIR, readOnly: true },
           ],
-        },
+        }),
       ],
       volumes: [
         { name: "data", emptyDir: {} },

@@ -8,7 +8,7 @@ import { collectorImage, RUNTIME_UID } from "./lib/otelcol-builder.ts";
 import { COLLECTOR_PORTS, type CollectorConfigInput, collectorConfig, POD_IP_ENV } from "./lib/otelcol-config.ts";
 import { kindlingDistribution } from "./lib/otelcol-distribution.ts";
 import { clusterIPService, headlessName, headlessService, namedPort } from "./lib/services.ts";
-import { appLabels, type Resources, resources, resourcesSchema, restrictedContainerSecurity, restrictedPodSpec } from "./lib/workload.ts";
+import { appLabels, type Resources, resourcesSchema, restrictedContainer, restrictedPodSpec } from "./lib/workload.ts";
 import type { RenderContext } from "./types.ts";
 import { defineComponent } from "./types.ts";
 
@@ -135,7 +135,7 @@ function collectorDeployment(o: OtelCollectorOptions, config: string): KubeObjec
     pod: restrictedPodSpec(RUNTIME_UID, {
       ...(o.replicas > 1 ? { affinity: spreadOverNodes() } : {}),
       containers: [
-        {
+        restrictedContainer(o.resources, {
           name: "otel-collector",
           image: o.image,
           // The default image is built locally and loaded into Kind; it is never pulled.
@@ -148,12 +148,10 @@ function collectorDeployment(o: OtelCollectorOptions, config: string): KubeObjec
             port("metrics", COLLECTOR_PORTS.metrics),
             port("health", COLLECTOR_PORTS.health),
           ],
-          resources: resources(o.resources),
-          securityContext: restrictedContainerSecurity(),
           readinessProbe: { ...health, periodSeconds: 5 },
           livenessProbe: { ...health, initialDelaySeconds: 10, periodSeconds: 10 },
           volumeMounts: [{ name: "config", mountPath: "/etc/otelcol", readOnly: true }],
-        },
+        }),
       ],
       volumes: [{ name: "config", configMap: { name: NAME } }],
     }),

@@ -5,15 +5,7 @@ import { postgresInitObjects } from "./lib/postgres-init.ts";
 import { postgresRoles } from "./lib/postgres-sql.ts";
 import { clusterIPService, headlessName, headlessService, namedPort } from "./lib/services.ts";
 import { statefulSet, volumeClaim } from "./lib/statefulset.ts";
-import {
-  appLabels,
-  type Resources,
-  resources,
-  resourcesSchema,
-  restrictedContainerSecurity,
-  restrictedPodSpec,
-  secretEnv,
-} from "./lib/workload.ts";
+import { appLabels, type Resources, resourcesSchema, restrictedContainer, restrictedPodSpec, secretEnv } from "./lib/workload.ts";
 import { defineComponent } from "./types.ts";
 
 export interface PostgresDatabase {
@@ -122,7 +114,7 @@ function postgresStatefulSet(o: PostgresqlOptions): KubeObject {
     // uid 999 is the postgres user of the official Debian-based image.
     pod: restrictedPodSpec(999, {
       containers: [
-        {
+        restrictedContainer(o.resources, {
           name: "postgres",
           image: o.image,
           ports: [{ name: "postgres", containerPort: PORT }],
@@ -131,8 +123,6 @@ function postgresStatefulSet(o: PostgresqlOptions): KubeObject {
             { name: "POSTGRES_USER", value: "postgres" },
             secretEnv("POSTGRES_PASSWORD", o.credentialsSecret, "postgres-password"),
           ],
-          resources: resources(o.resources),
-          securityContext: restrictedContainerSecurity(),
           readinessProbe: { ...isReady, periodSeconds: 5 },
           livenessProbe: { ...isReady, initialDelaySeconds: 30, periodSeconds: 10 },
           volumeMounts: [
@@ -141,7 +131,7 @@ function postgresStatefulSet(o: PostgresqlOptions): KubeObject {
             { name: "run", mountPath: "/var/run/postgresql" },
             { name: "tmp", mountPath: "/tmp" },
           ],
-        },
+        }),
       ],
       volumes: [
         { name: "run", emptyDir: {} },

@@ -2,7 +2,7 @@ import type { KubeObject } from "../../model/k8s.ts";
 import { contentHash } from "./content-hash.ts";
 import { GARAGE_BOOTSTRAP_SCRIPT } from "./garage-bootstrap-script.ts";
 import { GARAGE_PORTS } from "./garage-config.ts";
-import { appLabels, type Resources, resources, restrictedContainerSecurity, restrictedPodSecurity } from "./workload.ts";
+import { appLabels, type Resources, restrictedContainer, restrictedPodSecurity } from "./workload.ts";
 
 /** A consumer of Garage: one access key, read+write on its buckets, credentials in a Secret in its namespace. */
 export interface GarageClient {
@@ -113,7 +113,7 @@ export function bootstrapObjects(i: GarageBootstrapInput): KubeObject[] {
             // uid 1000 is the "node" user of the official node image.
             securityContext: restrictedPodSecurity(1000),
             containers: [
-              {
+              restrictedContainer(i.resources, {
                 name: "bootstrap",
                 image: i.image,
                 command: ["node", "/bootstrap/bootstrap.mjs"],
@@ -123,10 +123,8 @@ export function bootstrapObjects(i: GarageBootstrapInput): KubeObject[] {
                   // fetch() trusts the cluster CA through this, for the Kubernetes API.
                   { name: "NODE_EXTRA_CA_CERTS", value: "/var/run/secrets/kubernetes.io/serviceaccount/ca.crt" },
                 ],
-                resources: resources(i.resources),
-                securityContext: restrictedContainerSecurity(),
                 volumeMounts: [{ name: "bootstrap", mountPath: "/bootstrap", readOnly: true }],
-              },
+              }),
             ],
             volumes: [{ name: "bootstrap", configMap: { name: sa } }],
           },

@@ -2,7 +2,7 @@ import type { KubeObject } from "../../model/k8s.ts";
 import { configHashAnnotation } from "./content-hash.ts";
 import { clusterIPService, containerPorts, headlessName, headlessService, type ServicePort } from "./services.ts";
 import { statefulSet, volumeClaim } from "./statefulset.ts";
-import { type Resources, resources, restrictedContainerSecurity, restrictedPodSpec } from "./workload.ts";
+import { type Resources, restrictedContainer, restrictedPodSpec } from "./workload.ts";
 
 /**
  * Loki and Tempo run the same way: one Grafana Labs binary in monolithic
@@ -50,14 +50,12 @@ export function grafanaMonolith(o: GrafanaMonolithOptions, i: GrafanaMonolithInp
       // uid 10001 is the loki and the tempo user of the upstream images (tempo's since 2.5).
       pod: restrictedPodSpec(10001, {
         containers: [
-          {
+          restrictedContainer(o.resources, {
             name: i.name,
             image: o.image,
             args: [`-config.file=/etc/${i.name}/${configFile}`, "-config.expand-env=true", "-target=all"],
             ports: containerPorts(i.ports),
             ...(i.credentials ? { envFrom: [{ secretRef: { name: i.credentials } }] } : {}),
-            resources: resources(o.resources),
-            securityContext: restrictedContainerSecurity(),
             readinessProbe: { httpGet: { path: "/ready", port: "http" }, initialDelaySeconds: 15, periodSeconds: 10 },
             livenessProbe: { tcpSocket: { port: "http" }, initialDelaySeconds: 30, periodSeconds: 20 },
             volumeMounts: [
@@ -65,7 +63,7 @@ export function grafanaMonolith(o: GrafanaMonolithOptions, i: GrafanaMonolithInp
               { name: "data", mountPath: i.dataDir },
               { name: "tmp", mountPath: "/tmp" },
             ],
-          },
+          }),
         ],
         volumes: [
           { name: "config", configMap: { name: configMap } },

@@ -1,7 +1,7 @@
 import type { KubeObject } from "../../model/k8s.ts";
 import { contentHash } from "./content-hash.ts";
 import { postgresInitSql, postgresRoles } from "./postgres-sql.ts";
-import { type Resources, resources, restrictedContainerSecurity, restrictedPodSecurity, secretEnv } from "./workload.ts";
+import { type Resources, restrictedContainer, restrictedPodSecurity, secretEnv } from "./workload.ts";
 
 /**
  * The Job that applies the per-service roles and databases. A Job rather
@@ -64,7 +64,7 @@ export function postgresInitObjects(i: PostgresInitInput): KubeObject[] {
             automountServiceAccountToken: false,
             securityContext: restrictedPodSecurity(999),
             containers: [
-              {
+              restrictedContainer(i.resources, {
                 name: "init",
                 image: i.image,
                 command: ["sh", "/init/init.sh"],
@@ -76,10 +76,8 @@ export function postgresInitObjects(i: PostgresInitInput): KubeObject[] {
                   password("PGPASSWORD", "postgres-password"),
                   ...postgresRoles(i.databases).map((role) => password(passwordEnv(role), `${role}-password`)),
                 ],
-                resources: resources(i.resources),
-                securityContext: restrictedContainerSecurity(),
                 volumeMounts: [{ name: "init", mountPath: "/init", readOnly: true }],
-              },
+              }),
             ],
             volumes: [{ name: "init", configMap: { name: `${i.name}-init` } }],
           },

@@ -60,6 +60,11 @@ export function appLabels(name: string, component?: string): Record<string, stri
   };
 }
 
+/** A container sized by `r` with the restricted defaults, applied last so `container` (the rest) cannot loosen them. */
+export function restrictedContainer(r: Resources, container: Record<string, unknown>): Record<string, unknown> {
+  return { ...container, resources: resources(r), securityContext: restrictedContainerSecurity() };
+}
+
 /**
  * A pod spec with the defaults every kindling pod shares: restricted
  * security as `uid`, and no service account token, because none of these

@@ -5,7 +5,7 @@ import { configHashAnnotation, contentHash } from "../../../src/components/lib/c
 import { deployment, keepOnePodUp } from "../../../src/components/lib/deployment.ts";
 import { clusterIPService, containerPorts, headlessService, namedPort } from "../../../src/components/lib/services.ts";
 import { statefulSet, volumeClaim } from "../../../src/components/lib/statefulset.ts";
-import { podTemplate, restrictedPodSpec, secretEnv } from "../../../src/components/lib/workload.ts";
+import { podTemplate, restrictedContainer, restrictedPodSpec, secretEnv } from "../../../src/components/lib/workload.ts";
 
 // biome-ignore lint/suspicious/noExplicitAny: objects are walked loosely
 type Any = any;
@@ -68,6 +68,14 @@ describe("component builders", () => {
     const d: Any = deployment({ name: "x", labels, replicas: 2, pod: {} });
     assert.equal("strategy" in d.spec, false);
     assert.deepEqual((keepOnePodUp("x", labels) as Any).spec, { minAvailable: 1, selector: { matchLabels: labels } });
+  });
+
+  it("a restricted container is sized and locked down whatever the caller passes", () => {
+    const r = { cpuRequest: "10m", memoryRequest: "16Mi", cpuLimit: "100m", memoryLimit: "32Mi" };
+    const c: Any = restrictedContainer(r, { name: "x", securityContext: { privileged: true } });
+    assert.deepEqual(c.resources, { requests: { cpu: "10m", memory: "16Mi" }, limits: { cpu: "100m", memory: "32Mi" } });
+    assert.equal(c.securityContext.readOnlyRootFilesystem, true);
+    assert.equal("privileged" in c.securityContext, false);
   });
 
   it("secretEnv reads one key of a Secret", () => {
