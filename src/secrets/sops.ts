@@ -32,6 +32,9 @@ function run(bin: string, args: string[], opts: { input?: string; env?: Record<s
     child.stdout.on("data", (b: Buffer) => out.push(b));
     child.stderr.on("data", (b: Buffer) => err.push(b));
     child.on("error", reject);
+    // A tool that exits without reading its input (bad arguments, no config) closes the pipe: the exit code and
+    // stderr below say what went wrong; an unhandled EPIPE here would crash the whole process instead.
+    child.stdin.on("error", () => {});
     child.on("close", (code) => {
       if (code === 0) resolve(Buffer.concat(out).toString("utf8"));
       else reject(new Error(Buffer.concat(err).toString("utf8").trim() || `${bin} exited with ${code}`));

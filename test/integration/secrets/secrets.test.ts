@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { before, describe, it } from "node:test";
@@ -151,6 +151,25 @@ describe("secrets in secrets/<env>.sops.yaml (real sops + age)", () => {
       data: Record<string, string>;
     };
     assert.equal(Buffer.from(token.data.token ?? "", "base64").toString("utf8"), "token-from-a-windows-file");
+  });
+
+  it("a secrets file that is not valid YAML (a merge conflict) is named: build warns and still renders, check fails", () => {
+    const dir = tempProject(platform("{ app: {} }"));
+    mkdirSync(join(dir, "secrets"));
+    writeFileSync(
+      join(dir, "secrets", "local.sops.yaml"),
+      "<<<<<<< HEAD\ndata/postgresql-credentials:\n  a: ENC[x]\n=======\ndata/postgresql-credentials:\n  b: ENC[y]\n>>>>>>> theirs\n",
+    );
+    const cli = (...args: string[]) =>
+      spawnSync(process.execPath, [KINDLING_BIN, ...args], { cwd: dir, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
+    const build = cli("build");
+    assert.equal(build.status, 0, build.stderr);
+    assert.match(build.stderr, /warning: .*secrets\/local\.sops\.yaml is not valid YAML/);
+    assert.ok(existsSync(join(dir, "manifests-result", "local", "build.json")));
+    const check = cli("secrets", "check");
+    assert.equal(check.status, 3, check.stderr);
+    assert.match(check.stderr, /secrets\/local\.sops\.yaml is not valid YAML.*\n {2}fix: /);
+    assert.doesNotMatch(check.stderr, /^\s+at /m);
   });
 
   it("no secret value ever reaches manifests-result/", async (t) => {
