@@ -75,8 +75,17 @@ export function missingSecrets(requirements: SecretRequirement[], file: string):
 export function recipientsOf(root: string): string[] {
   const file = sopsConfigFile(root);
   if (!existsSync(file)) return [];
-  const doc = parse(readFileSync(file, "utf8")) as { creation_rules?: { age?: string }[] } | null;
-  const age = doc?.creation_rules?.find((r) => typeof r.age === "string")?.age ?? "";
+  let doc: { creation_rules?: { age?: string }[] } | null;
+  try {
+    doc = parse(readFileSync(file, "utf8")) as typeof doc;
+  } catch (e) {
+    throw new SecretsError(
+      `${file} is not valid YAML (${(e as Error).message.split("\n")[0]})`,
+      "fix it: a creation rule with `path_regex: secrets/.*\\.sops\\.yaml$` and `age: <public key>[,<public key>...]`",
+    );
+  }
+  const rules = Array.isArray(doc?.creation_rules) ? doc.creation_rules : [];
+  const age = rules.find((r) => typeof r?.age === "string")?.age ?? "";
   return age
     .split(",")
     .map((r) => r.trim())
