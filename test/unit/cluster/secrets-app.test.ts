@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { DesiredApp, DesiredEnvironment, DesiredObject } from "../../../src/cluster/manifests.ts";
 import { SECRETS_APP, withSecretsApp } from "../../../src/cluster/secrets-app.ts";
+import type { KubeObject } from "../../../src/model/k8s.ts";
 
 const obj = (app: string, kind: string, name: string, namespace?: string): DesiredObject => ({
   app,
@@ -60,7 +61,7 @@ describe("withSecretsApp", () => {
   });
 
   it("hashes names, keys and the ciphertext digest, never the values", () => {
-    const hashOf = (o: typeof secret) => withSecretsApp(env, [o]).apps.find((x) => x.name === SECRETS_APP)?.hash;
+    const hashOf = (o: KubeObject) => withSecretsApp(env, [o]).apps.find((x) => x.name === SECRETS_APP)?.hash;
     const digest = (d: string) => ({ ...secret, metadata: { ...secret.metadata, annotations: { "kindling.dev/encrypted-digest": d } } });
     assert.equal(hashOf(digest("1")), hashOf(structuredClone(digest("1"))));
     assert.equal(hashOf(digest("1")), hashOf({ ...digest("1"), data: { a: "Yw==" } }), "the plaintext does not enter the hash");
