@@ -3,8 +3,7 @@ import type { AnyComponent } from "../components/types.ts";
 import { loadConfig } from "../config/load.ts";
 import { type ResolvedEnvironment, requireEnvironmentNames, resolveEnvironment } from "../config/resolve.ts";
 import type { ChartSources, ChartSpec } from "../helm/types.ts";
-import { SecretsError } from "../secrets/sops.ts";
-import { missingSecrets, secretsFile } from "../secrets/store.ts";
+import { secretsWarnings } from "../secrets/warnings.ts";
 import { cacheDir } from "../tools/locate.ts";
 import { renderEnvironment } from "./render-environment.ts";
 import { type RenderedEnvironment, ValidationError } from "./types.ts";
@@ -78,20 +77,7 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
   lap("render");
 
   for (const env of environments) {
-    let missing: ReturnType<typeof missingSecrets>;
-    try {
-      missing = missingSecrets(env.secrets ?? [], secretsFile(config.root, env.env));
-    } catch (err) {
-      // The manifests do not depend on the secrets file: a damaged one is reported, not a reason to fail the build.
-      if (!(err instanceof SecretsError)) throw err;
-      opts.warn?.(`environment ${env.env}: ${err.message}; a bootstrap needs it: ${err.hint}`);
-      continue;
-    }
-    if (missing.length > 0) {
-      opts.warn?.(
-        `environment ${env.env}: ${missing.length} secret value(s) not yet in secrets/${env.env}.sops.yaml (${missing.map((m) => `${m.id}:${m.key}`).join(", ")}); ${env.env === "local" ? "`kindling up` generates them on first use" : `a bootstrap needs them: run \`kindling secrets init --env ${env.env}\``}`,
-      );
-    }
+    for (const line of secretsWarnings(config.root, env.env, env.secrets ?? [])) opts.warn?.(line);
   }
 
   const written: string[] = [];
