@@ -61,14 +61,24 @@ export async function renderKustomization(dir: string): Promise<KubeObject[]> {
   }
 }
 
+const KUSTOMIZE_TIMEOUT_MS = 120_000;
+
 function run(bin: string, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((done, fail) => {
-    const child = spawn(bin, args, { stdio: ["ignore", "pipe", "pipe"] });
+    // A kustomization with a remote base can hang on a dead network: give up after two minutes.
+    const child = spawn(bin, args, { stdio: ["ignore", "pipe", "pipe"], timeout: KUSTOMIZE_TIMEOUT_MS });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on("data", (b: Buffer) => out.push(b));
     child.stderr.on("data", (b: Buffer) => err.push(b));
     child.on("error", (e) => fail(new Error(`cannot start ${bin}: ${e.message}`)));
-    child.on("close", (code) => done({ code, stdout: Buffer.concat(out).toString("utf8"), stderr: Buffer.concat(err).toString("utf8") }));
+    child.on("close", (code, signal) =>
+      done({
+        code,
+        stdout: Buffer.concat(out).toString("utf8"),
+        stderr:
+          signal === "SIGTERM" && code === null ? `timed out after ${KUSTOMIZE_TIMEOUT_MS / 1000}s` : Buffer.concat(err).toString("utf8"),
+      }),
+    );
   });
 }

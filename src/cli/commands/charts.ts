@@ -60,7 +60,7 @@ export const chartsCommand: Command = {
     const issues: ConfigIssue[] = [];
     const fromConfig = resolveChartSources((config.definition as { charts?: unknown }).charts, issues);
     if (issues.length) throw new ConfigError(config.file, undefined, issues);
-    const mirror = (values.mirror as string | undefined) ?? process.env.KINDLING_CHART_MIRROR ?? fromConfig.mirror;
+    const mirror = (values.mirror as string | undefined) || process.env.KINDLING_CHART_MIRROR || fromConfig.mirror;
     const sources: ChartSources = {
       lockFile: join(config.root, LOCK_FILE),
       cacheDir: cacheDir(),

@@ -1,5 +1,5 @@
 import { checkTools } from "../../doctor/checks.ts";
-import { parse } from "../args.ts";
+import { parse, UsageError } from "../args.ts";
 import { EXIT } from "../exit-codes.ts";
 import type { Command } from "../main.ts";
 import { dim, green, info, printJson, red, table, yellow } from "../output.ts";
@@ -20,7 +20,8 @@ Examples:
 export const doctorCommand: Command = {
   summary: "check docker, kind, kubectl, helm, sops and age (found, version, how to install)",
   async run(argv) {
-    const { values } = parse("doctor", argv, { json: { type: "boolean" } });
+    const { values, positionals } = parse("doctor", argv, { json: { type: "boolean" } });
+    if (positionals.length > 0) throw new UsageError(`kindling doctor takes no arguments, got "${positionals[0]}"`, "doctor");
     if (values.help) {
       process.stdout.write(HELP);
       return EXIT.ok;

@@ -64,3 +64,11 @@ describe("kindling doctor", () => {
     assert.equal(r.status, 1);
   });
 });
+
+describe("kindling doctor arguments", () => {
+  it("refuses stray arguments with usage exit 2", () => {
+    const r = kindling({}, "doctor", "everything");
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /takes no arguments, got "everything"/);
+  });
+});
