@@ -1,3 +1,4 @@
+import { InterruptedError } from "../cluster/errors.ts";
 import { ConfigError } from "../config/resolve.ts";
 import { LockFileError } from "../helm/errors.ts";
 import { YamlFileError } from "../kustomize/files.ts";
@@ -17,7 +18,13 @@ import { bold, red } from "./output.ts";
 
 export interface Command {
   summary: string;
-  run(argv: string[]): Promise<number>;
+  /**
+   * Commands that stop cleanly on Ctrl-C/SIGTERM: `signal` aborts, the command
+   * stops its steps and child processes, says what was interrupted and
+   * returns. Any other command exits at once.
+   */
+  interruptible?: boolean;
+  run(argv: string[], ctx?: { signal?: AbortSignal }): Promise<number>;
 }
 
 const commands: Record<string, Command> = {
@@ -66,7 +73,8 @@ async function main(argv: string[]): Promise<number> {
     );
     return EXIT.usage;
   }
-  return command.run(rest);
+  running = command;
+  return command.run(rest, { signal: interrupt.signal });
 }
 
 /** Maps every error to a message and an exit code; a stack trace only for real bugs. */
@@ -97,13 +105,32 @@ function report(err: unknown): number {
   return EXIT.environment;
 }
 
-process.on("SIGINT", () => process.exit(EXIT.interrupted));
+/**
+ * Ctrl-C / SIGTERM: an interruptible command (`up`) is aborted through its
+ * AbortSignal, so it kills the processes it started (kind, docker) and leaves
+ * its record honest; it then exits 130. A second signal, or a command that
+ * does not stop within 15 s, exits at once.
+ */
+const interrupt = new AbortController();
+let running: Command | undefined;
+const onSignal = (signal: NodeJS.Signals) => {
+  if (interrupt.signal.aborted || !running?.interruptible) process.exit(EXIT.interrupted);
+  interrupt.abort(new InterruptedError(signal));
+  process.exitCode = EXIT.interrupted;
+  setTimeout(() => process.exit(EXIT.interrupted), 15_000).unref();
+};
+process.on("SIGINT", onSignal);
+process.on("SIGTERM", onSignal);
 
 main(process.argv.slice(2)).then(
   (code) => {
-    process.exitCode = code;
+    process.exitCode = interrupt.signal.aborted ? EXIT.interrupted : code;
   },
   (err) => {
+    if (interrupt.signal.aborted) {
+      process.exitCode = EXIT.interrupted;
+      return;
+    }
     process.exitCode = report(err);
   },
 );

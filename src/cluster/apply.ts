@@ -1,4 +1,5 @@
-import { describeObject, type KubeObject } from "../model/k8s.ts";
+import { setTimeout as sleep } from "node:timers/promises";
+import { describeObject, type KubeObject, splitApiVersion } from "../model/k8s.ts";
 import { APPLYSET_PART_OF_LABEL, FIELD_MANAGER } from "./applyset.ts";
 import type { KubeClient } from "./client.ts";
 import { type Discovery, objectPath, type ResourceMapping, UnknownKindError } from "./discovery.ts";
@@ -69,19 +70,61 @@ export async function applyObject(
 ): Promise<AppliedObject> {
   const { mapping, namespace, path } = await locate(ctx, d, opts.defaultNamespace);
   const body = withMembership(d.object, opts.partOf, namespace);
-  try {
-    const live = await ctx.client.request<KubeObject>({
+  const apply = () =>
+    ctx.client.request<KubeObject>({
       method: "PATCH",
       path,
       query: { fieldManager: FIELD_MANAGER, force: true, ...(opts.dryRun ? { dryRun: "All" } : {}) },
       body,
       contentType: "application/apply-patch+yaml",
     });
+  try {
+    let live: KubeObject;
+    try {
+      live = await apply();
+    } catch (err) {
+      if (opts.dryRun || !(await replacedImmutableJob(ctx, d, path, opts.partOf, err))) throw err;
+      live = await apply();
+    }
     return { desired: d, apiVersion: d.apiVersion, kind: d.kind, mapping, path, namespace, describe: describeDesired(d), live };
   } catch (err) {
     // Anything the server still refuses after the client's retries: name the object and its file.
     if (err instanceof ApiError) throw new ObjectRejectedError(d.app, describeDesired(d), d.file, serverMessage(err));
     throw err;
+  }
+}
+
+/**
+ * A Job's pod template is immutable, and chart Jobs without a content hash in
+ * their name (cilium's hubble-generate-certs) keep their name when the
+ * template changes: the apply is rejected, for kubectl users too. Argo CD
+ * replaces such Jobs; so does kindling, but only a Job of this very ApplySet
+ * (never one it did not create): delete it (propagationPolicy Background,
+ * preconditioned on its uid), wait until it is gone, and let the caller apply
+ * again. Answers whether it did.
+ */
+async function replacedImmutableJob(ctx: ApplyContext, d: DesiredObject, path: string, partOf: string, err: unknown): Promise<boolean> {
+  if (!(err instanceof ApiError) || err.status !== 422 || d.kind !== "Job" || splitApiVersion(d.apiVersion).group !== "batch") return false;
+  if (!/field is immutable/.test(err.body.message ?? "")) return false;
+  const old = await ctx.client.getOptional<KubeObject>(path);
+  if (!old || old.metadata.labels?.[APPLYSET_PART_OF_LABEL] !== partOf) return false;
+  await ctx.client
+    .request({
+      method: "DELETE",
+      path,
+      query: { propagationPolicy: "Background" },
+      body: { kind: "DeleteOptions", apiVersion: "v1", propagationPolicy: "Background", preconditions: { uid: old.metadata.uid } },
+    })
+    .catch((e) => {
+      if (!(e instanceof ApiError && (e.status === 404 || e.status === 409))) throw e;
+    });
+  ctx.log?.(`${describeDesired(d)}: pod template is immutable; deleted the old Job (propagationPolicy Background), applying again`);
+  const deadline = Date.now() + 60_000;
+  for (let wait = 50; ; wait = Math.min(1_000, wait * 2)) {
+    const current = await ctx.client.getOptional<KubeObject>(path);
+    if (!current || current.metadata.uid !== old.metadata.uid) return true;
+    if (Date.now() > deadline) return false;
+    await sleep(wait);
   }
 }
 

@@ -69,20 +69,22 @@ export async function applyClasses(
   ctx: ApplyContext,
   app: DesiredApp,
   objects: DesiredObject[],
-  opts: { concurrency: number; dryRun?: boolean },
+  opts: { concurrency: number; dryRun?: boolean; signal?: AbortSignal },
 ): Promise<AppliedObject[]> {
   const partOf = appApplySetId(app.name);
   const applied: AppliedObject[] = [];
   for (const cls of ["crd", "namespace", "object"] as const) {
     const batch = objects.filter((o) => o.class === cls);
     applied.push(
-      ...(await mapLimit(batch, opts.concurrency, (o) =>
-        applyObject(ctx, o, { partOf, defaultNamespace: app.namespace, dryRun: opts.dryRun }),
-      )),
+      ...(await mapLimit(batch, opts.concurrency, (o) => {
+        // Interrupted (Ctrl-C): send nothing more; the parent still says "applying", so the next up redoes the app.
+        opts.signal?.throwIfAborted();
+        return applyObject(ctx, o, { partOf, defaultNamespace: app.namespace, dryRun: opts.dryRun });
+      })),
     );
     // Custom resources of this very app need their CRDs served first.
     if (cls === "crd" && batch.length > 0 && !opts.dryRun) {
-      await waitReady(ctx.client, applied, { app: app.name, timeoutMs: 60_000 });
+      await waitReady(ctx.client, applied, { app: app.name, timeoutMs: 60_000, signal: opts.signal });
     }
   }
   return applied;
@@ -101,7 +103,9 @@ export async function deployApp(ctx: ApplyContext, app: DesiredApp, opts: Deploy
   await writeParent(ctx, app.name, opts.env, { ...superset, phase: "applying" });
 
   const objects = opts.crdsApplied ? app.objects.filter((o) => o.class !== "crd") : app.objects;
-  const applied = await applyClasses(ctx, app, objects, { concurrency: opts.concurrency });
+  // Progress lines of the apply itself (a Job replaced, a kind waited for) carry the app's name.
+  const appCtx: ApplyContext = opts.log ? { ...ctx, log: opts.log } : ctx;
+  const applied = await applyClasses(appCtx, app, objects, { concurrency: opts.concurrency, signal: opts.signal });
   log(`applied ${applied.length} object(s)`);
 
   let pruned: LiveMember[] = [];

@@ -120,3 +120,11 @@ export function isTransient(err: unknown): boolean {
     (err instanceof Error && /socket hang up|other side closed|request timed out/i.test(err.message))
   );
 }
+
+/** The reason an interrupted command's AbortSignal carries: which signal (SIGINT for Ctrl-C, SIGTERM) stopped it. */
+export class InterruptedError extends Error {
+  constructor(readonly signal: string) {
+    super(`interrupted (${signal})`);
+    this.name = "AbortError";
+  }
+}

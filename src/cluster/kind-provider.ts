@@ -34,6 +34,10 @@ export function deleteClusterArgs(name: string, opts: { kubeconfig?: string } = 
   return ["delete", "cluster", "--name", name, ...(opts.kubeconfig ? ["--kubeconfig", opts.kubeconfig] : [])];
 }
 
+export function exportKubeconfigArgs(name: string, opts: { kubeconfig?: string } = {}): string[] {
+  return ["export", "kubeconfig", "--name", name, ...(opts.kubeconfig ? ["--kubeconfig", opts.kubeconfig] : [])];
+}
+
 export function loadImagesArgs(name: string, images: string[]): string[] {
   return ["load", "docker-image", "--name", name, ...images];
 }
@@ -84,8 +88,23 @@ export class KindProvider {
     return file;
   }
 
-  async delete(name: string, opts: { kubeconfig?: string } = {}): Promise<void> {
-    const r = await this.run(this.kindBin, deleteClusterArgs(name, opts), { timeoutMs: 5 * 60_000, onLine: (l) => this.log(l.trim()) });
+  /** Writes the context kind-<name> of an existing cluster into the kubeconfig (`kind export kubeconfig`). */
+  async exportKubeconfig(name: string, opts: { kubeconfig?: string } = {}): Promise<void> {
+    const r = await this.run(this.kindBin, exportKubeconfigArgs(name, opts), { timeoutMs: 60_000 });
+    if (r.code !== 0) {
+      throw new ClusterError(
+        `Kind cluster ${name} exists but has no context ${kindContext(name)}, and kind export kubeconfig --name ${name} failed: ${lastLines(r.stderr)}`,
+        "is Docker running and the cluster's containers started? Or start over with `kindling up --recreate`",
+      );
+    }
+  }
+
+  async delete(name: string, opts: { kubeconfig?: string; signal?: AbortSignal } = {}): Promise<void> {
+    const r = await this.run(this.kindBin, deleteClusterArgs(name, opts), {
+      timeoutMs: 5 * 60_000,
+      onLine: (l) => this.log(l.trim()),
+      signal: opts.signal,
+    });
     if (r.code !== 0) throw new ClusterError(`kind delete cluster --name ${name} failed: ${lastLines(r.stderr)}`, "is Docker running?");
   }
 

@@ -1,4 +1,5 @@
 import { splitApiVersion } from "../model/k8s.ts";
+import { FIELD_MANAGER } from "./applyset.ts";
 
 /**
  * Whether a live object is ready, and in words why not. Pure functions over
@@ -23,7 +24,7 @@ interface Condition {
 type Live = {
   apiVersion?: string;
   kind?: string;
-  metadata?: { generation?: number; name?: string };
+  metadata?: { generation?: number; name?: string; managedFields?: { manager?: string; operation?: string; time?: string }[] };
   spec?: Record<string, unknown>;
   status?: Record<string, unknown>;
 };
@@ -131,10 +132,28 @@ export function podReadiness(obj: Live): Readiness {
   return { ready: false, reason: `pod ${phase ?? "Pending"}, not Ready` };
 }
 
-/** Argo CD's own verdict: health.status Healthy (and, once synced, nothing OutOfSync). */
+/**
+ * Argo CD's own verdict: health.status Healthy (and, once synced, nothing
+ * OutOfSync) — but only a verdict given after kindling's last change. Argo CD
+ * has no observedGeneration; it stamps status.reconciledAt on every
+ * reconciliation. The time of kindling's own apply is in the object itself:
+ * its managedFields entry (manager kindling, operation Apply), which the API
+ * server re-stamps only when the apply changed a field. So a re-applied
+ * Application counts as ready only once reconciledAt is at or after that
+ * time; an apply that changed nothing leaves the stamp, and the earlier
+ * verdict stands. Both are whole seconds from the same host clock on Kind.
+ */
 export function argoApplicationReadiness(obj: Live): Readiness {
   const health = (obj.status?.health as { status?: string; message?: string } | undefined)?.status;
   const sync = (obj.status?.sync as { status?: string } | undefined)?.status;
+  const applied = obj.metadata?.managedFields?.find((f) => f.manager === FIELD_MANAGER && f.operation === "Apply")?.time;
+  const reconciledAt = obj.status?.reconciledAt;
+  if (applied && !(typeof reconciledAt === "string" && Date.parse(reconciledAt) >= Date.parse(applied))) {
+    return {
+      ready: false,
+      reason: `Argo CD has not reconciled it since kindling applied it at ${applied} (reconciledAt ${typeof reconciledAt === "string" ? reconciledAt : "never"}; health ${health ?? "unknown"})`,
+    };
+  }
   if (health === "Healthy" && sync !== "OutOfSync") return READY;
   if (health === "Degraded") return { ready: false, reason: `Argo CD reports Degraded (sync ${sync ?? "unknown"})` };
   return { ready: false, reason: `Argo CD health ${health ?? "unknown"}, sync ${sync ?? "unknown"}` };

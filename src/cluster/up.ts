@@ -132,6 +132,7 @@ export async function up(opts: UpOptions): Promise<UpReport> {
   // Secrets are decrypted by the caller (the cluster layer never reads the SOPS file) and join as one more app.
   s.desired = opts.secrets ? withSecretsApp(renderRes.value, await opts.secrets(renderRes.value)) : renderRes.value;
   const desired = s.desired;
+  if (kind) assertCiliumReachesApiServer(desired, kind.name);
   const shape = kind?.shape(desired.profile, desired.cluster);
   if (shape) s.configHash = clusterConfigHash(shape.config);
 
@@ -142,8 +143,20 @@ export async function up(opts: UpOptions): Promise<UpReport> {
   async function connect(): Promise<{ ms: number; note: string }> {
     const t = performance.now();
     const ms = () => Math.round(performance.now() - t);
-    if (kind && !hasContext(kindContext(kind.name), kind.kubeconfig))
-      return { ms: ms(), note: `no context ${kindContext(kind.name)}: cluster to create` };
+    let exported = "";
+    if (kind && !hasContext(kindContext(kind.name), kind.kubeconfig)) {
+      // The cluster may exist while its context does not (another kubeconfig, a deleted context): `kind create` would
+      // fail with "already exist". kind unable to answer (no Docker): nothing to find, the preflight says why.
+      if (!(await kind.provider.exists(kind.name).catch(() => false)))
+        return { ms: ms(), note: `no context ${kindContext(kind.name)}: cluster to create` };
+      if (opts.recreate) {
+        s.mustDelete = true;
+        return { ms: ms(), note: `cluster ${kind.name} exists without context ${kindContext(kind.name)}: will re-create (--recreate)` };
+      }
+      await kind.provider.exportKubeconfig(kind.name, { kubeconfig: kind.kubeconfig });
+      exported = `cluster ${kind.name} existed without its context: exported it (kind export kubeconfig); `;
+      log(`connect: ${exported.slice(0, -2)}`);
+    }
     const access = loadClusterAccess(kind ? { kubeconfig: kind.kubeconfig, context: kindContext(kind.name) } : target);
     const client = new KubeClient(access, { retryBudgetMs: opts.retryBudgetMs });
     try {
@@ -165,7 +178,7 @@ export async function up(opts: UpOptions): Promise<UpReport> {
     s.access = access;
     s.client = client;
     s.present = true;
-    return { ms: ms(), note: `${access.context}: ${s.live.parents.size} app record(s)` };
+    return { ms: ms(), note: `${exported}${access.context}: ${s.live.parents.size} app record(s)` };
   }
 
   const useClient = (): ApplyContext => {
@@ -224,12 +237,12 @@ export async function up(opts: UpOptions): Promise<UpReport> {
       return checks.length ? { note: checks.map((c) => `${c.ok ? "✓" : "!"} ${c.name}`).join(", ") } : skip("cluster exists");
     },
 
-    async "cluster-delete"() {
+    async "cluster-delete"(signal) {
       if (!kind || !s.mustDelete) return skip("nothing to delete");
       s.client?.close();
       s.client = undefined;
       s.ctx = undefined;
-      await kind.provider.delete(kind.name, { kubeconfig: kind.kubeconfig });
+      await kind.provider.delete(kind.name, { kubeconfig: kind.kubeconfig, signal });
       return { note: `deleted ${kind.name} (--recreate)` };
     },
 
@@ -284,7 +297,7 @@ export async function up(opts: UpOptions): Promise<UpReport> {
       return { note: `${s.localImages.length} image(s) loaded` };
     },
 
-    async crds() {
+    async crds(signal) {
       if (s.upToDate) return skip("up to date");
       const ctx = useClient();
       const apps = desired.apps.filter((a) => changed(a.name) && a.objects.some((o) => o.class === "crd"));
@@ -294,7 +307,7 @@ export async function up(opts: UpOptions): Promise<UpReport> {
         apps.map(async (app) => {
           await writeParent(ctx, app.name, desired.env, { ...supersetScope(app, s.live?.parents.get(app.name)), phase: "applying" });
           const crds = app.objects.filter((o) => o.class === "crd");
-          await applyClasses(ctx, app, crds, { concurrency: opts.concurrency ?? 8 });
+          await applyClasses(ctx, app, crds, { concurrency: opts.concurrency ?? 8, signal });
           s.crdApps.add(app.name);
           count += crds.length;
         }),
@@ -445,4 +458,33 @@ function settledResult(name: string, deps: string[], r: PromiseSettledResult<unk
 function isConnError(err: unknown): boolean {
   const code = (err as NodeJS.ErrnoException).code;
   return code === "ECONNREFUSED" || code === "ETIMEDOUT" || code === "ECONNRESET" || code === "EHOSTUNREACH";
+}
+
+/**
+ * Without kube-proxy (build.json "cluster": kubeProxyMode none, from
+ * cilium.kubeProxyReplacement) Cilium reaches the API server at the Kind
+ * control-plane container by name, "<cluster>-control-plane", rendered into
+ * its workloads' KUBERNETES_SERVICE_HOST from cilium.apiServerHost. Another
+ * --name than the one that option names leaves the cluster without Services:
+ * stop before anything is created, and name the option to set.
+ */
+export function assertCiliumReachesApiServer(desired: Pick<DesiredEnvironment, "apps" | "cluster">, name: string): void {
+  if (desired.cluster?.kubeProxyMode !== "none") return;
+  const expected = `${name}-control-plane`;
+  for (const app of desired.apps) {
+    for (const o of app.objects) {
+      if (!["DaemonSet", "Deployment"].includes(o.kind)) continue;
+      const spec = (o.object as { spec?: { template?: { spec?: { containers?: { env?: { name: string; value?: string }[] }[] } } } }).spec;
+      for (const c of spec?.template?.spec?.containers ?? []) {
+        const host = c.env?.find((e) => e.name === "KUBERNETES_SERVICE_HOST")?.value;
+        if (host === undefined || host === expected) continue;
+        throw new ClusterError(
+          `cilium.kubeProxyReplacement is on, so Cilium reaches the API server at "${host}" (${o.kind} ${o.name} of app ${app.name}), ` +
+            `but the control-plane container of Kind cluster ${name} is "${expected}"`,
+          `set cilium.apiServerHost to "${expected}" in the environment's cilium options (kindling.config.ts)` +
+            `${host.endsWith("-control-plane") ? `, or keep --name ${host.slice(0, -"-control-plane".length)}` : ""}`,
+        );
+      }
+    }
+  }
 }

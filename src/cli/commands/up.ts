@@ -94,7 +94,9 @@ export function parseDuration(value: string | undefined, fallbackMs: number): nu
 
 export const upCommand: Command = {
   summary: "create the Kind cluster and apply the platform: ordered, concurrent, warm, honest readiness",
-  async run(argv) {
+  interruptible: true,
+  async run(argv, ctx = {}) {
+    const signal = ctx.signal;
     const { values, positionals } = parse("up", argv, {
       ...CLUSTER_FLAGS,
       recreate: { type: "boolean" },
@@ -144,25 +146,58 @@ export const upCommand: Command = {
       log: (l) => say(dim(`    kind: ${l}`)),
     });
 
-    const report = await up({
-      env,
-      target,
-      render,
-      secrets: (desired) =>
-        bootstrapSecrets(desired.secrets ?? [], {
-          root: dirname(resolve(config ?? DEFAULT_CONFIG_FILE)),
-          env,
-          requirements: async () => {
-            const loaded = await loadConfig(config);
-            return componentSecrets(resolveEnvironment(loaded.definition, env, { file: loaded.file, profile }));
-          },
-        }),
-      recreate: Boolean(values.recreate),
-      timeoutMs,
-      preload: !values["no-preload"],
-      log: (line) => say(dim(`    ${line}`)),
-      events: progressEvents(say),
+    // What runs when Ctrl-C/SIGTERM arrives: named in the "interrupted" message.
+    const running = new Set<string>();
+    let interruptedDuring: string[] = [];
+    signal?.addEventListener("abort", () => {
+      interruptedDuring = [...running];
     });
+    const events = progressEvents(say, () => signal?.aborted ?? false);
+    const interrupted = (): number => {
+      const reason = signal?.reason as { signal?: string } | undefined;
+      const what = interruptedDuring.length ? interruptedDuring.join(", ") : "render and connect";
+      process.stderr.write(
+        `${yellow("interrupted")} (${reason?.signal ?? "signal"}) while running ${what}; child processes stopped. ` +
+          `Apps not finished are not recorded as done: run \`kindling up\` again to finish.\n`,
+      );
+      return EXIT.interrupted;
+    };
+    let report: UpReport;
+    try {
+      report = await up({
+        env,
+        target,
+        render,
+        secrets: (desired) =>
+          bootstrapSecrets(desired.secrets ?? [], {
+            root: dirname(resolve(config ?? DEFAULT_CONFIG_FILE)),
+            env,
+            requirements: async () => {
+              const loaded = await loadConfig(config);
+              return componentSecrets(resolveEnvironment(loaded.definition, env, { file: loaded.file, profile }));
+            },
+          }),
+        recreate: Boolean(values.recreate),
+        timeoutMs,
+        preload: !values["no-preload"],
+        log: (line) => say(dim(`    ${line}`)),
+        events: {
+          onStart: (step) => {
+            running.add(step.name);
+            events.onStart?.(step);
+          },
+          onEnd: (r) => {
+            running.delete(r.name);
+            events.onEnd?.(r);
+          },
+        },
+        signal,
+      });
+    } catch (err) {
+      if (signal?.aborted) return interrupted();
+      throw err;
+    }
+    if (signal?.aborted) return interrupted();
     if (json) printJson(jsonReport(report));
     else printReport(report, Boolean(values.timings));
     if (report.errors.length === 0) return EXIT.ok;
@@ -185,7 +220,7 @@ export const upCommand: Command = {
  * gets a "▸ step …" line, so long work (kind create, readiness waits) shows
  * it is alive without flooding a warm run with lines.
  */
-function progressEvents(say: (line: string) => void): PlanEvents {
+function progressEvents(say: (line: string) => void, aborted: () => boolean = () => false): PlanEvents {
   const timers = new Map<string, NodeJS.Timeout>();
   return {
     onStart: (step) => {
@@ -197,7 +232,7 @@ function progressEvents(say: (line: string) => void): PlanEvents {
     onEnd: (r) => {
       clearTimeout(timers.get(r.name));
       if (r.status === "done") say(`  ${green("✓")} ${r.name} ${dim(`${fmtMs(r.endMs - r.startMs)}${r.note ? `  ${r.note}` : ""}`)}`);
-      else if (r.status === "failed") {
+      else if (r.status === "failed" && !aborted()) {
         const message = String((r.error as Error)?.message ?? r.error);
         say(`  ${red("✗")} ${r.name}: ${message.includes("\n") ? "(details below)" : message}`);
       }

@@ -289,6 +289,57 @@ test("bootstrap engine against a real API server", { timeout: 600_000 }, async (
     apps = [...apps, bulk];
   });
 
+  await t.test("an up stopped with SIGTERM mid-apply stops, says what was interrupted, exits 130; the next up finishes", async () => {
+    const halt: SampleApp = {
+      name: "halt",
+      namespace: "demo",
+      dependsOn: ["namespaces"],
+      objects: [
+        ...Array.from({ length: 40 }, (_, i) => ({
+          apiVersion: "v1",
+          kind: "ConfigMap",
+          metadata: { name: `halt-${i}`, namespace: "demo" },
+          data: { i: String(i) },
+        })),
+        sampleDeployment("halt", "demo", 2),
+      ],
+    };
+    const dir = await writeSampleEnv(out, [...apps, halt]);
+    const child = spawn(process.execPath, [join(ROOT, "bin/kindling.mjs"), "up", "--kubeconfig", cp.kubeconfig, "--manifests", dir], {
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, NO_COLOR: "1" },
+    });
+    let output = "";
+    child.stdout.on("data", (c) => {
+      output += c;
+    });
+    child.stderr.on("data", (c) => {
+      output += c;
+    });
+    const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      const parent = await cp.client.getOptional<KubeObject>(`/api/v1/namespaces/kube-system/configmaps/${parentName("halt")}`);
+      if (parent?.metadata.annotations?.["kindling.dev/phase"] === "applying") break;
+      assert.ok(Date.now() < deadline && child.exitCode === null, `up never started on halt:\n${output}`);
+      await sleep(20);
+    }
+    child.kill("SIGTERM");
+    const timer = setTimeout(() => child.kill("SIGKILL"), 15_000);
+    const code = await exited;
+    clearTimeout(timer);
+    assert.equal(code, 130, output);
+    assert.match(output, /interrupted \(SIGTERM\) while running app:halt/, output);
+    assert.match(output, /run `kindling up` again to finish/, output);
+    const parent = await get(`/api/v1/namespaces/kube-system/configmaps/${parentName("halt")}`);
+    assert.equal(parent.metadata.annotations?.["kindling.dev/phase"], "applying", "the interrupted app is not recorded as done");
+    const r = await upWith([...apps, halt]);
+    noErrors(r);
+    assert.equal(byName(r).halt, "applied");
+    assert.equal((await upWith([...apps, halt])).upToDate, true);
+    apps = [...apps, halt];
+  });
+
   await t.test("an API server restart in the middle of an up is survived", async () => {
     const more: SampleApp = {
       name: "more",
@@ -321,5 +372,61 @@ test("bootstrap engine against a real API server", { timeout: 600_000 }, async (
     const d = await get<{ status: { availableReplicas?: number } }>("/apis/apps/v1/namespaces/demo/deployments/more");
     assert.equal(d.status.availableReplicas, 2);
     apps = [...apps, more];
+  });
+
+  await t.test("a Job whose pod template changed is replaced (its template is immutable); a Job kindling does not own is not", async () => {
+    const job = (image: string): KubeObject => ({
+      apiVersion: "batch/v1",
+      kind: "Job",
+      // Like cilium's hubble-generate-certs: no content hash in the name.
+      metadata: { name: "gen-certs", namespace: "demo" },
+      spec: { backoffLimit: 2, template: { spec: { restartPolicy: "Never", containers: [{ name: "gen", image }] } } },
+    });
+    const certs = (image: string): SampleApp => ({ name: "certs", namespace: "demo", dependsOn: ["namespaces"], objects: [job(image)] });
+    noErrors(await upWith([...apps, certs("registry.example/certgen:1.0")]));
+    const before = await get("/apis/batch/v1/namespaces/demo/jobs/gen-certs");
+    const lines: string[] = [];
+    const dir = await writeSampleEnv(out, [...apps, certs("registry.example/certgen:2.0")]);
+    const r = await up({ env: "local", target, render: async () => dir, timeoutMs: 60_000, log: (l) => lines.push(l) });
+    noErrors(r);
+    assert.equal(byName(r).certs, "applied");
+    const after = await get<
+      { spec: { template: { spec: { containers: { image: string }[] } } }; status: { succeeded?: number } } & KubeObject
+    >("/apis/batch/v1/namespaces/demo/jobs/gen-certs");
+    assert.notEqual(after.metadata.uid, before.metadata.uid, "a new Job");
+    assert.equal(after.spec.template.spec.containers[0]?.image, "registry.example/certgen:2.0");
+    assert.equal(after.status.succeeded, 1, "and it ran to completion");
+    assert.ok(
+      lines.some((l) =>
+        /app:certs: Job demo\/gen-certs: pod template is immutable; deleted the old Job \(propagationPolicy Background\), applying again/.test(
+          l,
+        ),
+      ),
+      lines.join("\n"),
+    );
+
+    // A Job of the same name that kindling did not create is never deleted: the rejection stands.
+    const other = job("registry.example/other:1.0");
+    other.metadata.name = "foreign";
+    await cp.client.request({ method: "POST", path: "/apis/batch/v1/namespaces/demo/jobs", body: other });
+    const foreign = await get("/apis/batch/v1/namespaces/demo/jobs/foreign");
+    const mine: SampleApp = {
+      ...certs("registry.example/certgen:2.0"),
+      objects: [
+        job("registry.example/certgen:2.0"),
+        { ...job("registry.example/other:2.0"), metadata: { name: "foreign", namespace: "demo" } },
+      ],
+    };
+    const rejected = await upWith([...apps, mine]);
+    const err = rejected.errors.find((e) => e.step === "app:certs")?.error;
+    assert.ok(err instanceof ObjectRejectedError, String(err));
+    assert.match(err.message, /Job demo\/foreign .* field is immutable/);
+    assert.equal((await get("/apis/batch/v1/namespaces/demo/jobs/foreign")).metadata.uid, foreign.metadata.uid);
+    await cp.client.request({
+      method: "DELETE",
+      path: "/apis/batch/v1/namespaces/demo/jobs/foreign",
+      query: { propagationPolicy: "Background" },
+    });
+    noErrors(await upWith(apps));
   });
 });

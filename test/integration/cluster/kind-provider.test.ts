@@ -1,12 +1,12 @@
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { chmodSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { promisify } from "node:util";
-import { parse as parseYaml } from "yaml";
+import { parse as parseYaml, stringify } from "yaml";
 import { ClusterError } from "../../../src/cluster/errors.ts";
 import { clusterConfigHash } from "../../../src/cluster/kind-provider.ts";
 import { PreflightError } from "../../../src/cluster/preflight.ts";
@@ -140,6 +140,116 @@ test("Kind provider flow with stand-in kind and docker", { timeout: 300_000 }, a
       (await readLiveState(cp.client)).cluster.clusterConfigHash,
       clusterConfigHash(kindClusterConfig("cilium", { name: "kt" })),
     );
+  });
+
+  /** The cluster stays, its kubeconfig context goes (another kubeconfig, `kubectl config delete-context`). */
+  const dropContext = () => {
+    const file = process.env.KUBECONFIG as string;
+    const doc = parseYaml(readFileSync(file, "utf8"));
+    for (const key of ["clusters", "users", "contexts"]) doc[key] = (doc[key] ?? []).filter((e: { name: string }) => e.name !== "kind-kt");
+    delete doc["current-context"];
+    writeFileSync(file, stringify(doc));
+  };
+
+  await t.test("the cluster exists but its context is gone: up exports the kubeconfig and goes on, without creating", async () => {
+    // The stand-in kind does not know `export kubeconfig`: this wrapper adds it, the rest goes to the stand-in.
+    const wrapper = join(work, "kind-with-export");
+    writeFileSync(
+      wrapper,
+      `#!/usr/bin/env node
+import { spawnSync } from "node:child_process";
+import { appendFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
+import { parse, stringify } from ${JSON.stringify(join(ROOT, "node_modules/yaml/dist/index.js"))};
+const args = process.argv.slice(2);
+if (args[0] === "export" && args[1] === "kubeconfig") {
+  appendFileSync(process.env.FAKE_TOOLS_LOG, JSON.stringify({ tool: "kind", args }) + "\\n");
+  const name = args[args.indexOf("--name") + 1];
+  const clusters = existsSync(process.env.FAKE_TOOLS_STATE) ? JSON.parse(readFileSync(process.env.FAKE_TOOLS_STATE, "utf8")) : [];
+  if (!clusters.includes(name)) { console.error("ERROR: could not locate any control plane nodes for cluster named " + name); process.exit(1); }
+  const source = parse(readFileSync(process.env.FAKE_KIND_API_KUBECONFIG, "utf8"));
+  const target = args.includes("--kubeconfig") ? args[args.indexOf("--kubeconfig") + 1] : process.env.KUBECONFIG;
+  const doc = existsSync(target) ? (parse(readFileSync(target, "utf8")) ?? {}) : { apiVersion: "v1", kind: "Config" };
+  const ctx = "kind-" + name;
+  for (const [key, entry] of [["clusters", { cluster: source.clusters[0].cluster }], ["users", { user: source.users[0].user }], ["contexts", { context: { cluster: ctx, user: ctx } }]])
+    doc[key] = [...(doc[key] ?? []).filter((e) => e.name !== ctx), { ...entry, name: ctx }];
+  doc["current-context"] = ctx;
+  writeFileSync(target, stringify(doc));
+  console.error("Set kubectl context to \\"" + ctx + "\\"");
+} else {
+  process.exit(spawnSync(${JSON.stringify(join(FAKE_BIN, "kind"))}, args, { stdio: "inherit" }).status ?? 1);
+}
+`,
+    );
+    chmodSync(wrapper, 0o755);
+    process.env.KINDLING_KIND_BIN = wrapper;
+    try {
+      newCalls();
+      dropContext();
+      const r = await upKind("cilium");
+      assert.deepEqual(r.errors, []);
+      assert.equal(r.createdCluster, false);
+      const cmds = newCalls();
+      assert.ok(cmds.includes("kind get clusters"), cmds.join("\n"));
+      assert.ok(cmds.includes("kind export kubeconfig --name kt"), cmds.join("\n"));
+      assert.ok(!cmds.some((c) => c.startsWith("kind create") || c.startsWith("kind delete")), cmds.join("\n"));
+      assert.equal((await upKind("cilium")).upToDate, true, "the context is back: warm again");
+
+      // With --recreate the cluster is deleted first, then created.
+      dropContext();
+      const again = await upKind("cilium", true);
+      assert.deepEqual(again.errors, []);
+      const cmds2 = newCalls();
+      const del = cmds2.indexOf("kind delete cluster --name kt");
+      const create = cmds2.findIndex((c) => c.startsWith("kind create cluster --name kt"));
+      assert.ok(del >= 0 && create > del, cmds2.join("\n"));
+      assert.equal(again.createdCluster, true);
+    } finally {
+      process.env.KINDLING_KIND_BIN = join(FAKE_BIN, "kind");
+    }
+  });
+
+  await t.test("kube-proxy replacement with another --name: up stops before creating anything and names the option", async () => {
+    const cilium = {
+      name: "cilium",
+      namespace: "kube-system",
+      dependsOn: [],
+      objects: [
+        {
+          apiVersion: "apps/v1",
+          kind: "DaemonSet",
+          metadata: { name: "cilium", namespace: "kube-system" },
+          spec: {
+            selector: { matchLabels: { app: "cilium" } },
+            template: {
+              metadata: { labels: { app: "cilium" } },
+              spec: {
+                containers: [
+                  {
+                    name: "cilium-agent",
+                    image: "quay.io/cilium/cilium:v1.18.3",
+                    env: [{ name: "KUBERNETES_SERVICE_HOST", value: "kindling-control-plane" }],
+                  },
+                ],
+              },
+            },
+          },
+        },
+      ],
+    };
+    const dir = await writeSampleEnv(join(work, "kpr"), [cilium], { profile: "cilium" });
+    const info = JSON.parse(readFileSync(join(dir, "build.json"), "utf8"));
+    writeFileSync(join(dir, "build.json"), JSON.stringify({ ...info, cluster: { kubeProxyMode: "none" } }));
+    newCalls();
+    await assert.rejects(
+      up({ env: "local", target: resolveTarget({ name: "kpr", stateDir }), render: async () => dir, timeoutMs: 10_000 }),
+      (err: unknown) => {
+        assert.ok(err instanceof ClusterError, String(err));
+        assert.match(err.message, /kubeProxyReplacement is on.*"kindling-control-plane".*Kind cluster kpr.*"kpr-control-plane"/);
+        assert.match(err.hint, /set cilium\.apiServerHost to "kpr-control-plane"/);
+        return true;
+      },
+    );
+    assert.ok(!newCalls().some((c) => c.startsWith("kind create") || c.startsWith("docker")));
   });
 
   await t.test("no Docker engine: the preflight says to start it, and nothing is created", async () => {

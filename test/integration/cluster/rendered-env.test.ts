@@ -112,7 +112,14 @@ test("the full profile (Cilium, Istio ambient, Argo CD) comes up in order; opera
             method: "PATCH",
             path: `/apis/argoproj.io/v1alpha1/namespaces/argocd/applications/${a.metadata.name}`,
             contentType: "application/merge-patch+json",
-            body: { status: { health: { status: "Healthy" }, sync: { status: "Synced" } } },
+            // Argo CD stamps reconciledAt on each reconciliation; kindling trusts only a verdict newer than its apply.
+            body: {
+              status: {
+                health: { status: "Healthy" },
+                sync: { status: "Synced" },
+                reconciledAt: new Date().toISOString().replace(/\.\d+Z$/, "Z"),
+              },
+            },
           });
         }
       } catch {

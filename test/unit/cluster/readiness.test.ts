@@ -98,3 +98,34 @@ test("an OnDelete DaemonSet is ready once its pods are available: old pods are o
   });
   assert.equal(ds.ready, true, ds.reason);
 });
+
+test("an Argo CD Application's health counts only once Argo CD reconciled it after kindling's last apply", () => {
+  const app = (applied: string, status: Record<string, unknown>) =>
+    readinessOf({
+      apiVersion: "argoproj.io/v1alpha1",
+      kind: "Application",
+      metadata: {
+        name: "web",
+        managedFields: [
+          { manager: "argocd-application-controller", operation: "Update", time: "2026-01-01T10:05:00Z" },
+          { manager: "kindling", operation: "Apply", time: applied },
+        ],
+      },
+      status,
+    } as never);
+  const healthy = { health: { status: "Healthy" }, sync: { status: "Synced" } };
+  // Re-applied at 10:01, last reconciled at 10:00: the Healthy is the old spec's.
+  const stale = app("2026-01-01T10:01:00Z", { ...healthy, reconciledAt: "2026-01-01T10:00:00Z" });
+  assert.equal(stale.ready, false);
+  assert.match(stale.reason, /has not reconciled it since kindling applied it at 2026-01-01T10:01:00Z/);
+  // Never reconciled at all: nothing to trust.
+  assert.equal(app("2026-01-01T10:01:00Z", healthy).ready, false);
+  // Reconciled in the same second or later: fresh.
+  assert.equal(app("2026-01-01T10:01:00Z", { ...healthy, reconciledAt: "2026-01-01T10:01:00Z" }).ready, true);
+  assert.equal(app("2026-01-01T10:01:00Z", { ...healthy, reconciledAt: "2026-01-01T10:02:30Z" }).ready, true);
+  // Fresh but OutOfSync: still not ready.
+  assert.equal(
+    app("2026-01-01T10:01:00Z", { ...healthy, sync: { status: "OutOfSync" }, reconciledAt: "2026-01-01T10:02:00Z" }).ready,
+    false,
+  );
+});
