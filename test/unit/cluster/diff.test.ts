@@ -3,36 +3,10 @@ import { test } from "node:test";
 import { parentObject } from "../../../src/cluster/applyset.ts";
 import type { KubeClient } from "../../../src/cluster/client.ts";
 import { diffEnvironment } from "../../../src/cluster/diff.ts";
-import type { DesiredEnvironment } from "../../../src/cluster/manifests.ts";
+import { ttlJobEnvironment } from "./fixtures.ts";
 
 /** A Job its TTL removed after `up` saw it complete is no difference: `up` would not apply it (the app is up to date). */
 test("diff does not report a TTL-cleaned Job of an up-to-date app as to create", async () => {
-  const job = {
-    apiVersion: "batch/v1",
-    kind: "Job",
-    metadata: { name: "redis-secret-init", namespace: "argocd" },
-    spec: { ttlSecondsAfterFinished: 60, template: {} },
-  };
-  const app = {
-    name: "argocd",
-    namespace: "argocd",
-    dependsOn: [],
-    syncWave: 0,
-    hash: "sha256:now",
-    objects: [
-      {
-        app: "argocd",
-        class: "object" as const,
-        apiVersion: "batch/v1",
-        kind: "Job",
-        name: "redis-secret-init",
-        namespace: "argocd",
-        file: "argocd/Job-redis-secret-init.yaml",
-        text: "",
-        object: job,
-      },
-    ],
-  };
   const clientWith = (hash: string) =>
     ({
       request: async (req: { path: string }) =>
@@ -45,7 +19,7 @@ test("diff does not report a TTL-cleaned Job of an up-to-date app as to create",
         throw new Error(`unexpected GET ${path}`);
       },
     }) as unknown as KubeClient;
-  const desired: DesiredEnvironment = { dir: "/o", platform: "p", env: "local", profile: "full", apps: [app], applications: [] };
+  const desired = ttlJobEnvironment();
 
   const [same] = await diffEnvironment(clientWith("sha256:now"), desired);
   assert.equal(same?.changed, false, JSON.stringify(same?.objects));

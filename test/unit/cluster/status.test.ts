@@ -5,6 +5,7 @@ import type { KubeClient } from "../../../src/cluster/client.ts";
 import type { DesiredEnvironment } from "../../../src/cluster/manifests.ts";
 import { SECRETS_APP } from "../../../src/cluster/secrets-app.ts";
 import { clusterStatus } from "../../../src/cluster/status.ts";
+import { ttlJobEnvironment } from "./fixtures.ts";
 
 /**
  * `up` applies the environment's Secrets as the in-memory app "secrets";
@@ -57,32 +58,6 @@ test("status does not report the secrets app as removed when the environment has
  * is finished work, not drift: status stays in sync and ready.
  */
 test("a Job cleaned up by its TTL after the app became ready is not missing", async () => {
-  const job = {
-    apiVersion: "batch/v1",
-    kind: "Job",
-    metadata: { name: "redis-secret-init", namespace: "argocd" },
-    spec: { ttlSecondsAfterFinished: 60, template: {} },
-  };
-  const app = {
-    name: "argocd",
-    namespace: "argocd",
-    dependsOn: [],
-    syncWave: 0,
-    hash: "sha256:now",
-    objects: [
-      {
-        app: "argocd",
-        class: "object" as const,
-        apiVersion: "batch/v1",
-        kind: "Job",
-        name: "redis-secret-init",
-        namespace: "argocd",
-        file: "argocd/Job-redis-secret-init.yaml",
-        text: "",
-        object: job,
-      },
-    ],
-  };
   const clientWith = (hash: string) =>
     ({
       request: async () => ({
@@ -94,7 +69,7 @@ test("a Job cleaned up by its TTL after the app became ready is not missing", as
         throw new Error(`unexpected GET ${path}`);
       },
     }) as unknown as KubeClient;
-  const desired: DesiredEnvironment = { dir: "/o", platform: "p", env: "local", profile: "full", apps: [app], applications: [] };
+  const desired = ttlJobEnvironment();
 
   const done = (await clusterStatus(clientWith("sha256:now"), desired)).apps[0];
   assert.deepEqual(done?.missing, []);
