@@ -1,5 +1,6 @@
 import type { App, ProfileName } from "../components/types.ts";
 import type { KubeObject } from "../model/k8s.ts";
+import { byteQuantity } from "../model/quantity.ts";
 import type { RenderedEnvironment } from "./types.ts";
 
 /**
@@ -45,19 +46,6 @@ export interface Footprint {
 /** Nodes per Kind profile (DESIGN.md): what a DaemonSet multiplies by. */
 export const NODES_BY_PROFILE: Record<ProfileName, number> = { "dev-fast": 1, cilium: 2, full: 3 };
 
-const MEMORY_UNITS: Record<string, number> = {
-  "": 1,
-  k: 1e3,
-  M: 1e6,
-  G: 1e9,
-  T: 1e12,
-  Ki: 2 ** 10,
-  Mi: 2 ** 20,
-  Gi: 2 ** 30,
-  Ti: 2 ** 40,
-  m: 1e-3,
-};
-
 /** "250m" → 250, "1" → 1000, "0.5" → 500. */
 export function parseCpu(q: string | number): number {
   const s = String(q);
@@ -68,10 +56,9 @@ export function parseCpu(q: string | number): number {
 
 /** "512Mi" → 536870912, "1G" → 1e9. */
 export function parseMemory(q: string | number): number {
-  const s = String(q);
-  const m = /^([0-9]+(?:\.[0-9]+)?)(k|M|G|T|Ki|Mi|Gi|Ti|m)?$/.exec(s);
-  if (!m) throw new Error(`not a memory quantity: ${JSON.stringify(q)}`);
-  return Math.round(Number(m[1]) * (MEMORY_UNITS[m[2] ?? ""] as number));
+  const bytes = byteQuantity(String(q), { milli: true });
+  if (bytes === undefined) throw new Error(`not a memory quantity: ${JSON.stringify(q)}`);
+  return Math.round(bytes);
 }
 
 export function formatCpu(milli: number): string {

@@ -1,3 +1,5 @@
+import { byteQuantity } from "../../model/quantity.ts";
+
 /**
  * garage.toml for the Garage StatefulSet. Keys checked against Garage's
  * reference manual (doc/book/reference-manual/configuration.md, v2.0.0).
@@ -39,21 +41,9 @@ export function garageToml(o: GarageTomlInput): string {
   ].join("\n");
 }
 
-const UNITS: Record<string, number> = {
-  "": 1,
-  k: 1e3,
-  M: 1e6,
-  G: 1e9,
-  T: 1e12,
-  Ki: 2 ** 10,
-  Mi: 2 ** 20,
-  Gi: 2 ** 30,
-  Ti: 2 ** 40,
-};
-
 /** Bytes of a storage quantity ("5Gi" → 5368709120), for the layout capacity Garage wants in bytes. */
 export function storageBytes(quantity: string): number {
-  const m = /^([0-9]+(?:\.[0-9]+)?)(k|M|G|T|Ki|Mi|Gi|Ti)?$/.exec(quantity);
-  if (!m) throw new Error(`not a storage quantity: ${JSON.stringify(quantity)}`);
-  return Math.floor(Number(m[1]) * (UNITS[m[2] ?? ""] as number));
+  const bytes = byteQuantity(quantity);
+  if (bytes === undefined) throw new Error(`not a storage quantity: ${JSON.stringify(quantity)}`);
+  return Math.floor(bytes);
 }
