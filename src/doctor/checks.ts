@@ -1,6 +1,6 @@
-import { execFile } from "node:child_process";
 import { runHelm } from "../helm/runner.ts";
 import { locateTool } from "../tools/locate.ts";
+import { runTool } from "../tools/run.ts";
 
 export interface ToolRequirement {
   name: string;
@@ -103,9 +103,10 @@ function run(file: string, args: string[]): Promise<{ ok: boolean; out: string }
   // helm is only ever started by the helm runner (one place decides its binary and environment).
   if (file.endsWith("/helm"))
     return runHelm(args, { chart: "(doctor)", timeoutMs: 10_000 }).then((r) => ({ ok: r.code === 0, out: r.stdout + r.stderr }));
-  return new Promise((resolve) => {
-    execFile(file, args, { timeout: 10_000 }, (err, stdout, stderr) => resolve({ ok: !err, out: `${stdout}${stderr}` }));
-  });
+  return runTool(file, args, { timeoutMs: 10_000 }).then(
+    (r) => ({ ok: r.code === 0, out: r.stdout + r.stderr }),
+    () => ({ ok: false, out: "" }),
+  );
 }
 
 export async function checkTool(req: ToolRequirement): Promise<ToolCheck> {

@@ -2,9 +2,9 @@
  * The one place in kindling that starts helm. Everything else asks this module,
  * so the binary choice, the environment and spawn accounting live together.
  */
-import { spawn } from "node:child_process";
 import { realpath, stat } from "node:fs/promises";
 import { locateTool } from "../tools/locate.ts";
+import { runTool } from "../tools/run.ts";
 import { HelmNotFoundError } from "./errors.ts";
 
 export interface HelmResult {
@@ -60,23 +60,10 @@ export async function helmFingerprint(chart: string): Promise<string> {
 export async function runHelm(args: string[], opts: HelmRunOptions): Promise<HelmResult> {
   const bin = helmBinary(opts.chart);
   spawned++;
-  return new Promise((resolve, reject) => {
-    const child = spawn(bin, args, {
-      cwd: opts.cwd,
-      stdio: ["ignore", "pipe", "pipe"],
-      timeout: opts.timeoutMs ?? 10 * 60_000,
-    });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on("data", (b: Buffer) => out.push(b));
-    child.stderr.on("data", (b: Buffer) => err.push(b));
-    child.on("error", (e) => reject(new HelmNotFoundError(opts.chart, `${bin}: ${e.message}`)));
-    child.on("close", (code) =>
-      resolve({
-        code,
-        stdout: Buffer.concat(out).toString("utf8"),
-        stderr: Buffer.concat(err).toString("utf8"),
-      }),
-    );
-  });
+  try {
+    const { code, stdout, stderr } = await runTool(bin, args, { cwd: opts.cwd, timeoutMs: opts.timeoutMs ?? 10 * 60_000 });
+    return { code, stdout, stderr };
+  } catch (e) {
+    throw new HelmNotFoundError(opts.chart, `${bin}: ${(e as Error).message}`);
+  }
 }

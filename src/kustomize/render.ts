@@ -3,12 +3,12 @@
  * (`kubectl kustomize <dir>`), so overlays behave exactly as they would for
  * anyone running kubectl by hand.
  */
-import { spawn } from "node:child_process";
 import { existsSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { asKubeObjects, parseYamlStream, setOrigin } from "../helm/objects.ts";
 import type { KubeObject } from "../model/k8s.ts";
 import { locateTool } from "../tools/locate.ts";
+import { runTool } from "../tools/run.ts";
 
 /** A kustomization that cannot be rendered; names the directory and the fix. */
 export class KustomizeError extends Error {
@@ -63,22 +63,11 @@ export async function renderKustomization(dir: string): Promise<KubeObject[]> {
 
 const KUSTOMIZE_TIMEOUT_MS = 120_000;
 
-function run(bin: string, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((done, fail) => {
-    // A kustomization with a remote base can hang on a dead network: give up after two minutes.
-    const child = spawn(bin, args, { stdio: ["ignore", "pipe", "pipe"], timeout: KUSTOMIZE_TIMEOUT_MS });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on("data", (b: Buffer) => out.push(b));
-    child.stderr.on("data", (b: Buffer) => err.push(b));
-    child.on("error", (e) => fail(new Error(`cannot start ${bin}: ${e.message}`)));
-    child.on("close", (code, signal) =>
-      done({
-        code,
-        stdout: Buffer.concat(out).toString("utf8"),
-        stderr:
-          signal === "SIGTERM" && code === null ? `timed out after ${KUSTOMIZE_TIMEOUT_MS / 1000}s` : Buffer.concat(err).toString("utf8"),
-      }),
-    );
+async function run(bin: string, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  // A kustomization with a remote base can hang on a dead network: give up after two minutes.
+  const result = await runTool(bin, args, { timeoutMs: KUSTOMIZE_TIMEOUT_MS }).catch((e: Error) => {
+    throw new Error(`cannot start ${bin}: ${e.message}`);
   });
+  const timedOut = result.signal === "SIGTERM" && result.code === null;
+  return { ...result, stderr: timedOut ? `timed out after ${KUSTOMIZE_TIMEOUT_MS / 1000}s` : result.stderr };
 }

@@ -1,5 +1,5 @@
-import { spawn } from "node:child_process";
 import { locateTool } from "../tools/locate.ts";
+import { runTool } from "../tools/run.ts";
 
 /**
  * The one place that runs sops and age-keygen. Plaintext only ever travels
@@ -24,23 +24,10 @@ function tool(name: "sops" | "age-keygen"): string {
   return found;
 }
 
-function run(bin: string, args: string[], opts: { input?: string; env?: Record<string, string> } = {}): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(bin, args, { stdio: ["pipe", "pipe", "pipe"], env: { ...process.env, ...opts.env } });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on("data", (b: Buffer) => out.push(b));
-    child.stderr.on("data", (b: Buffer) => err.push(b));
-    child.on("error", reject);
-    // A tool that exits without reading its input (bad arguments, no config) closes the pipe: the exit code and
-    // stderr below say what went wrong; an unhandled EPIPE here would crash the whole process instead.
-    child.stdin.on("error", () => {});
-    child.on("close", (code) => {
-      if (code === 0) resolve(Buffer.concat(out).toString("utf8"));
-      else reject(new Error(Buffer.concat(err).toString("utf8").trim() || `${bin} exited with ${code}`));
-    });
-    child.stdin.end(opts.input ?? "");
-  });
+async function run(bin: string, args: string[], opts: { input?: string; env?: Record<string, string> } = {}): Promise<string> {
+  const { code, stdout, stderr } = await runTool(bin, args, { input: opts.input ?? "", env: opts.env });
+  if (code === 0) return stdout;
+  throw new Error(stderr.trim() || `${bin} exited with ${code}`);
 }
 
 /** Decrypts a SOPS file with the age identity in `keyFile`. */
