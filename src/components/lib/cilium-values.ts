@@ -1,4 +1,5 @@
-import { type Resources, resources, restrictedContainerSecurity, restrictedPodSecurity } from "./workload.ts";
+import type { CiliumOptions } from "../cilium.ts";
+import { resources, restrictedContainerSecurity, restrictedPodSecurity } from "./workload.ts";
 
 /**
  * The values kindling passes to the Cilium chart, built from the cilium
@@ -8,16 +9,8 @@ import { type Resources, resources, restrictedContainerSecurity, restrictedPodSe
  * a comment, and its schema allows extra keys there).
  */
 
-export interface CiliumValuesInput {
-  kubeProxyReplacement: boolean;
-  apiServerHost: string;
-  apiServerPort: number;
-  operatorReplicas: number;
-  hubbleUiNodePort: number;
-  agentResources: Resources;
-  operatorResources: Resources;
-  auxiliaryResources: Resources;
-}
+/** The component's options, less the namespace (the chart release sets that). */
+export type CiliumValuesInput = Omit<CiliumOptions, "namespace">;
 
 /** uid/gid the Hubble UI images run as (the chart's default podSecurityContext). */
 const HUBBLE_UI_UID = 1001;
