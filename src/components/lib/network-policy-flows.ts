@@ -1,3 +1,4 @@
+import type { NetworkPolicyOptions, PeerName } from "./network-policy-options.ts";
 import { type Flow, type NetworkPlan, type PodPeer, tcp } from "./network-policy-plan.ts";
 
 /**
@@ -10,22 +11,14 @@ import { type Flow, type NetworkPlan, type PodPeer, tcp } from "./network-policy
  * server for the components that watch it, and the mesh's own control paths.
  */
 
-/** The pods the flows connect, with the ports each one serves. */
-export interface PlatformPeers {
-  traefik: PeerWithPorts<"web" | "websecure">;
-  apps: PeerWithPorts<"http">;
-  otelCollector: PeerWithPorts<"otlpGrpc" | "otlpHttp">;
-  prometheus: PeerWithPorts<"http">;
-  alertmanager: PeerWithPorts<"http" | "cluster">;
-  loki: PeerWithPorts<"http">;
-  tempo: PeerWithPorts<"http" | "otlpGrpc">;
-  garage: PeerWithPorts<"s3">;
-  grafana: PeerWithPorts<"http">;
-  postgresql: PeerWithPorts<"postgres">;
-  /** Prometheus' exporter for PostgreSQL, next to PostgreSQL. */
-  postgresExporter: PeerWithPorts<never>;
-  dns: PeerWithPorts<"dns">;
-}
+/**
+ * The pods the flows connect, with the ports each one serves: the port names
+ * are the network-policy options' own; application pods serve "http" (the
+ * appPorts option) and Prometheus' postgres_exporter is only a client.
+ */
+export type PlatformPeers = { [K in PeerName]: PeerWithPorts<K extends "apps" ? "http" : PortNames<NetworkPolicyOptions[K]>> };
+
+type PortNames<O> = O extends { ports: infer R } ? keyof R & string : never;
 
 export type PeerWithPorts<P extends string> = PodPeer & { ports: Record<P, number[]> };
 
