@@ -1,6 +1,7 @@
 import { components as registry } from "../components/index.ts";
 import { type AnyComponent, PROFILES, type ProfileName } from "../components/types.ts";
-import { type ConfigIssue, closest, isPlainObject } from "./schema.ts";
+import { isPlainObject } from "../model/plain.ts";
+import { type ConfigIssue, closest } from "./schema.ts";
 
 /** A component present in an environment, with its options checked and defaulted. */
 export interface ResolvedComponent {

@@ -11,6 +11,10 @@
  * text is the product here: each schema knows how to describe what it allows.
  */
 
+import { isPlainObject } from "../model/plain.ts";
+
+export { isPlainObject };
+
 export interface ConfigIssue {
   /** Dotted option path, e.g. "environments.staging.components.traefik.replicas". */
   path: string;
@@ -235,10 +239,6 @@ export function object<S extends Shape>(shape: S, opts: Common = {}): ObjectSche
 
 function join(path: string, key: string): string {
   return path ? `${path}.${key}` : key;
-}
-
-export function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 /** The known name closest to a typo, if it is close enough to be a useful hint. */

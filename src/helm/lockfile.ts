@@ -6,6 +6,7 @@
 import { readFile, rename, writeFile } from "node:fs/promises";
 import { basename } from "node:path";
 import { parse, stringify } from "yaml";
+import { isPlainObject } from "../model/plain.ts";
 import { isDigest } from "./digest.ts";
 import { LockFileError, LockMismatchError, type LockProblem } from "./errors.ts";
 import type { ChartLock, ChartSpec, LockEntry } from "./types.ts";
@@ -40,9 +41,9 @@ export function parseLock(text: string, file: string): ChartLock {
     throw new LockFileError(file, `not valid YAML: ${(e as Error).message}`);
   }
   if (doc == null) return { charts: {} };
-  if (!isMap(doc)) throw new LockFileError(file, "expected a mapping with a `charts` key");
+  if (!isPlainObject(doc)) throw new LockFileError(file, "expected a mapping with a `charts` key");
   const charts = doc.charts ?? {};
-  if (!isMap(charts)) throw new LockFileError(file, "`charts` must be a mapping of chart name to entry");
+  if (!isPlainObject(charts)) throw new LockFileError(file, "`charts` must be a mapping of chart name to entry");
   const out: Record<string, LockEntry> = {};
   for (const [name, raw] of Object.entries(charts)) {
     out[name] = parseEntry(raw, name, file);
@@ -51,7 +52,7 @@ export function parseLock(text: string, file: string): ChartLock {
 }
 
 function parseEntry(raw: unknown, name: string, file: string): LockEntry {
-  if (!isMap(raw)) throw new LockFileError(file, `chart ${name}: expected a mapping`);
+  if (!isPlainObject(raw)) throw new LockFileError(file, `chart ${name}: expected a mapping`);
   for (const key of Object.keys(raw)) {
     if (!(FIELDS as readonly string[]).includes(key)) {
       throw new LockFileError(file, `chart ${name}: unknown field \`${key}\``);
@@ -125,8 +126,4 @@ export function lockProblems(specs: ChartSpec[], lock: ChartLock, lockName: stri
 /** True when the entry pins exactly what the spec declares. */
 export function entryMatches(spec: ChartSpec, entry: LockEntry | undefined): entry is LockEntry {
   return entry !== undefined && entry.repository === spec.repository && entry.chart === spec.chart && entry.version === spec.version;
-}
-
-function isMap(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
 }

@@ -6,6 +6,7 @@
  */
 import { type DocumentOptions, type ParseOptions, parseAllDocuments, type SchemaOptions } from "yaml";
 import type { KubeObject } from "../model/k8s.ts";
+import { isPlainObject } from "../model/plain.ts";
 
 export type ObjectOrigin =
   | { kind: "helm"; chart: string; template: string }
@@ -125,10 +126,9 @@ export function asKubeObject(value: unknown, where: string): KubeObject {
  * nested Lists included. `where` of an item adds ", item N".
  */
 export function asKubeObjects(value: unknown, where: string): KubeObject[] {
-  if (typeof value === "object" && value !== null && !Array.isArray(value)) {
-    const obj = value as Record<string, unknown>;
-    if (typeof obj.kind === "string" && obj.kind.endsWith("List") && Array.isArray(obj.items)) {
-      return obj.items.flatMap((item, i) => asKubeObjects(item, `${where}, item ${i + 1}`));
+  if (isPlainObject(value)) {
+    if (typeof value.kind === "string" && value.kind.endsWith("List") && Array.isArray(value.items)) {
+      return value.items.flatMap((item, i) => asKubeObjects(item, `${where}, item ${i + 1}`));
     }
   }
   return [asKubeObject(value, where)];

@@ -13,6 +13,8 @@
  * round-trip every rendered object through both YAML 1.1 and 1.2 parsers.
  */
 
+import { isPlainObject } from "../model/plain.ts";
+
 export function emitYaml(value: unknown): string {
   const lines: string[] = [];
   emitBlock(value, 0, lines);
@@ -20,10 +22,6 @@ export function emitYaml(value: unknown): string {
 }
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-
-function isMap(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
 
 /** Writes a map or list as block lines at `indent`; a scalar as one line. */
 function emitBlock(value: unknown, indent: number, out: string[]): void {
@@ -36,7 +34,7 @@ function emitBlock(value: unknown, indent: number, out: string[]): void {
     for (const item of value) emitSequenceItem(item, indent, out);
     return;
   }
-  if (isMap(value)) {
+  if (isPlainObject(value)) {
     const entries = Object.entries(value).filter(([, v]) => v !== undefined);
     if (entries.length === 0) {
       out.push(`${pad}{}`);
@@ -59,7 +57,7 @@ function emitEntry(key: string, value: unknown, indent: number, out: string[]): 
     }
     return;
   }
-  if (isMap(value)) {
+  if (isPlainObject(value)) {
     if (Object.values(value).every((v) => v === undefined)) out.push(`${head} {}`);
     else {
       out.push(head);
@@ -77,7 +75,7 @@ function emitEntry(key: string, value: unknown, indent: number, out: string[]): 
 
 function emitSequenceItem(item: unknown, indent: number, out: string[]): void {
   const pad = " ".repeat(indent);
-  if ((Array.isArray(item) && item.length > 0) || (isMap(item) && Object.values(item).some((v) => v !== undefined))) {
+  if ((Array.isArray(item) && item.length > 0) || (isPlainObject(item) && Object.values(item).some((v) => v !== undefined))) {
     // Render the nested block two columns in, then put the dash in front of its first line.
     const start = out.length;
     emitBlock(item, indent + 2, out);
@@ -90,7 +88,7 @@ function emitSequenceItem(item: unknown, indent: number, out: string[]): void {
     return;
   }
   if (Array.isArray(item)) out.push(`${pad}- []`);
-  else if (isMap(item)) out.push(`${pad}- {}`);
+  else if (isPlainObject(item)) out.push(`${pad}- {}`);
   else out.push(`${pad}- ${scalar(item as Json)}`);
 }
 

@@ -3,7 +3,7 @@ import { mkdir } from "node:fs/promises";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
 import { parse } from "yaml";
-import { isPlainObject } from "../config/schema.ts";
+import { isPlainObject } from "../model/plain.ts";
 import { SecretsError } from "./sops.ts";
 import { type SecretRequirement, secretId } from "./types.ts";
 

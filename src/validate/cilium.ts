@@ -13,6 +13,8 @@
  * (policy/api Sanitize) that a schema cannot express; a policy failing them is
  * accepted by the API server but never enforced.
  */
+
+import { isPlainObject } from "../model/plain.ts";
 import type { CrdInfo } from "./crd.ts";
 import { joinIndex, joinKey } from "./errors.ts";
 import type { SchemaIssue } from "./types.ts";
@@ -245,17 +247,13 @@ export function ciliumCrds(): CrdInfo[] {
 
 type Rec = Record<string, unknown>;
 
-function isRecord(value: unknown): value is Rec {
-  return value !== null && typeof value === "object" && !Array.isArray(value);
-}
-
 function nonEmpty(rule: Rec, field: string): boolean {
   const v = rule[field];
   return Array.isArray(v) && v.length > 0;
 }
 
 function records(value: unknown): [Rec, number][] {
-  return Array.isArray(value) ? value.flatMap((v, i) => (isRecord(v) ? [[v, i] as [Rec, number]] : [])) : [];
+  return Array.isArray(value) ? value.flatMap((v, i) => (isPlainObject(v) ? [[v, i] as [Rec, number]] : [])) : [];
 }
 
 const INGRESS_L3 = ["fromEndpoints", "fromCIDR", "fromCIDRSet", "fromEntities"];
@@ -274,7 +272,7 @@ function checkPeerRule(rule: Rec, path: string, direction: "ingress" | "egress",
   }
   for (const [portRule, j] of records(rule.toPorts)) {
     const prPath = joinIndex(joinKey(path, "toPorts"), j);
-    const rules = isRecord(portRule.rules) ? portRule.rules : undefined;
+    const rules = isPlainObject(portRule.rules) ? portRule.rules : undefined;
     const hasDns = rules !== undefined && nonEmpty(rules, "dns");
     const hasL7 = rules !== undefined && (nonEmpty(rules, "http") || hasDns);
     if (hasDns && direction === "ingress")
@@ -315,7 +313,7 @@ function checkRule(rule: Rec, path: string, clusterwide: boolean, out: SchemaIss
 export function ciliumPolicyIssues(obj: Rec): SchemaIssue[] {
   const out: SchemaIssue[] = [];
   const clusterwide = obj.kind === "CiliumClusterwideNetworkPolicy";
-  if (isRecord(obj.spec)) checkRule(obj.spec, "spec", clusterwide, out);
+  if (isPlainObject(obj.spec)) checkRule(obj.spec, "spec", clusterwide, out);
   for (const [r, i] of records(obj.specs)) checkRule(r, joinIndex("specs", i), clusterwide, out);
   return out;
 }

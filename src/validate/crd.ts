@@ -23,6 +23,7 @@ import { createHash } from "node:crypto";
 import { isIPv4, isIPv6 } from "node:net";
 import { Ajv } from "ajv";
 import type { KubeObject } from "../model/k8s.ts";
+import { isPlainObject } from "../model/plain.ts";
 import type { AjvLikeError, RawValidate, SchemaSource, Scope } from "./types.ts";
 
 export interface CrdVersion {
@@ -43,10 +44,6 @@ export interface CrdInfo {
   source: SchemaSource;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === "object" && !Array.isArray(value);
-}
-
 export function isCrdObject(obj: KubeObject): boolean {
   return (
     obj.kind === "CustomResourceDefinition" && typeof obj.apiVersion === "string" && obj.apiVersion.startsWith("apiextensions.k8s.io/")
@@ -56,16 +53,16 @@ export function isCrdObject(obj: KubeObject): boolean {
 /** Reads a CustomResourceDefinition (apiextensions.k8s.io/v1, or the legacy v1beta1 layout). */
 export function parseCrd(obj: KubeObject): CrdInfo | undefined {
   const spec = obj.spec;
-  if (!isRecord(spec) || typeof spec.group !== "string" || !isRecord(spec.names) || typeof spec.names.kind !== "string") {
+  if (!isPlainObject(spec) || typeof spec.group !== "string" || !isPlainObject(spec.names) || typeof spec.names.kind !== "string") {
     return undefined;
   }
   const scope: Scope = spec.scope === "Cluster" ? "Cluster" : "Namespaced";
   const versions = new Map<string, CrdVersion>();
-  const legacySchema = isRecord(spec.validation) ? spec.validation.openAPIV3Schema : undefined;
+  const legacySchema = isPlainObject(spec.validation) ? spec.validation.openAPIV3Schema : undefined;
   if (Array.isArray(spec.versions)) {
     for (const v of spec.versions) {
-      if (!isRecord(v) || typeof v.name !== "string") continue;
-      const schema = isRecord(v.schema) ? v.schema.openAPIV3Schema : legacySchema;
+      if (!isPlainObject(v) || typeof v.name !== "string") continue;
+      const schema = isPlainObject(v.schema) ? v.schema.openAPIV3Schema : legacySchema;
       versions.set(v.name, { name: v.name, served: v.served !== false, schema });
     }
   } else if (typeof spec.version === "string") {
@@ -144,7 +141,7 @@ function compiles(pattern: string): boolean {
 
 function isIntOrStringPair(list: unknown): boolean {
   if (!Array.isArray(list) || list.length !== 2) return false;
-  const types = list.map((b) => (isRecord(b) && Object.keys(b).length === 1 ? b.type : undefined)).sort();
+  const types = list.map((b) => (isPlainObject(b) && Object.keys(b).length === 1 ? b.type : undefined)).sort();
   return types[0] === "integer" && types[1] === "string";
 }
 
@@ -157,11 +154,11 @@ function implicitTypeMeta(props: Record<string, unknown>, metadata: Record<strin
 /** metadata at the root: only name/generateName constraints are allowed in CRD schemas; the rest is ./metadata.ts. */
 function rootMetadata(schema: unknown): Record<string, unknown> {
   const out: Record<string, unknown> = { type: "object" };
-  if (isRecord(schema) && isRecord(schema.properties)) {
+  if (isPlainObject(schema) && isPlainObject(schema.properties)) {
     const props: Record<string, unknown> = {};
     for (const field of ["name", "generateName"]) {
       const s = schema.properties[field];
-      if (isRecord(s)) props[field] = convert(s, { inJunctor: true });
+      if (isPlainObject(s)) props[field] = convert(s, { inJunctor: true });
     }
     if (Object.keys(props).length > 0) out.properties = props;
   }
@@ -188,14 +185,14 @@ export function convert(node: Record<string, unknown>, ctx: ConvertContext, root
   }
   if (node["x-kubernetes-list-type"] === "set") out.uniqueItems = true;
 
-  if (isRecord(node.properties)) {
+  if (isPlainObject(node.properties)) {
     const props: Record<string, unknown> = {};
-    for (const [key, child] of Object.entries(node.properties)) props[key] = isRecord(child) ? convert(child, ctx) : {};
+    for (const [key, child] of Object.entries(node.properties)) props[key] = isPlainObject(child) ? convert(child, ctx) : {};
     out.properties = props;
   }
-  if (isRecord(node.items)) out.items = convert(node.items, ctx);
+  if (isPlainObject(node.items)) out.items = convert(node.items, ctx);
   if (typeof node.additionalProperties === "boolean") out.additionalProperties = node.additionalProperties;
-  else if (isRecord(node.additionalProperties)) out.additionalProperties = convert(node.additionalProperties, ctx);
+  else if (isPlainObject(node.additionalProperties)) out.additionalProperties = convert(node.additionalProperties, ctx);
 
   let anyOf = node.anyOf;
   if (node["x-kubernetes-int-or-string"] === true) {
@@ -208,9 +205,9 @@ export function convert(node: Record<string, unknown>, ctx: ConvertContext, root
     ["anyOf", anyOf],
     ["oneOf", node.oneOf],
   ] as const) {
-    if (Array.isArray(list)) out[key] = list.map((b) => (isRecord(b) ? convert(b, junctor) : {}));
+    if (Array.isArray(list)) out[key] = list.map((b) => (isPlainObject(b) ? convert(b, junctor) : {}));
   }
-  if (isRecord(node.not)) out.not = convert(node.not, junctor);
+  if (isPlainObject(node.not)) out.not = convert(node.not, junctor);
 
   if (node.nullable === true) {
     if (typeof out.type === "string") out.type = [out.type, "null"];
@@ -219,7 +216,7 @@ export function convert(node: Record<string, unknown>, ctx: ConvertContext, root
   }
 
   if (root || embedded) {
-    const props = (isRecord(out.properties) ? out.properties : {}) as Record<string, unknown>;
+    const props = (isPlainObject(out.properties) ? out.properties : {}) as Record<string, unknown>;
     const metadata = root ? rootMetadata(node.properties && (node.properties as Record<string, unknown>).metadata) : { type: "object" };
     implicitTypeMeta(props, metadata);
     out.properties = props;
@@ -262,24 +259,24 @@ export function factorSchema(root: Record<string, unknown>): Record<string, unkn
     const parts: string[] = [];
     for (const key of Object.keys(node).sort()) {
       const value = node[key];
-      if (key === "properties" && isRecord(value)) {
+      if (key === "properties" && isPlainObject(value)) {
         const props = Object.keys(value)
           .sort()
           .map((name) => {
             const child = value[name];
-            if (!isRecord(child)) return `${JSON.stringify(name)}:${JSON.stringify(child)}`;
+            if (!isPlainObject(child)) return `${JSON.stringify(name)}:${JSON.stringify(child)}`;
             const c = intern(child);
             nodes += c.nodes;
             return `${JSON.stringify(name)}:#${c.id}`;
           });
         parts.push(`properties:{${props.join(",")}}`);
-      } else if (SUBSCHEMA.has(key) && isRecord(value)) {
+      } else if (SUBSCHEMA.has(key) && isPlainObject(value)) {
         const c = intern(value);
         nodes += c.nodes;
         parts.push(`${key}:#${c.id}`);
       } else if (SUBSCHEMA_LISTS.has(key) && Array.isArray(value)) {
         const ids = value.map((branch) => {
-          if (!isRecord(branch)) return JSON.stringify(branch);
+          if (!isPlainObject(branch)) return JSON.stringify(branch);
           const c = intern(branch);
           nodes += c.nodes;
           return `#${c.id}`;
@@ -317,12 +314,12 @@ export function factorSchema(root: Record<string, unknown>): Record<string, unkn
   const rebuildInner = (node: Record<string, unknown>): Record<string, unknown> => {
     const out: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(node)) {
-      if (key === "properties" && isRecord(value)) {
-        out.properties = Object.fromEntries(Object.entries(value).map(([n, c]) => [n, isRecord(c) ? rebuild(c, false) : c]));
-      } else if (SUBSCHEMA.has(key) && isRecord(value)) {
+      if (key === "properties" && isPlainObject(value)) {
+        out.properties = Object.fromEntries(Object.entries(value).map(([n, c]) => [n, isPlainObject(c) ? rebuild(c, false) : c]));
+      } else if (SUBSCHEMA.has(key) && isPlainObject(value)) {
         out[key] = rebuild(value, false);
       } else if (SUBSCHEMA_LISTS.has(key) && Array.isArray(value)) {
-        out[key] = value.map((b) => (isRecord(b) ? rebuild(b, false) : b));
+        out[key] = value.map((b) => (isPlainObject(b) ? rebuild(b, false) : b));
       } else {
         out[key] = value;
       }
@@ -379,7 +376,7 @@ export function compileSchema(schema: unknown, hash = schemaHash(schema)): Compi
   let result: CompiledSchema;
   if (schema === undefined || schema === null) {
     result = { validate: () => [] };
-  } else if (!isRecord(schema)) {
+  } else if (!isPlainObject(schema)) {
     result = { error: "openAPIV3Schema is not an object" };
   } else {
     try {

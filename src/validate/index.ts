@@ -22,6 +22,7 @@
  * createValidator (for the objects passed to it) or by `prepare`.
  */
 import { type KubeObject, splitApiVersion } from "../model/k8s.ts";
+import { isPlainObject } from "../model/plain.ts";
 import { ciliumCrds, ciliumPolicyIssues } from "./cilium.ts";
 import { type CompiledSchema, type CrdInfo, type CrdVersion, compileSchema, isCrdObject, parseCrd } from "./crd.ts";
 import { describeValue, sortIssues, toIssues } from "./errors.ts";
@@ -106,10 +107,6 @@ type Resolved =
   | { type: "crd"; crd: CrdInfo; version: CrdVersion }
   | { type: "model"; validate: NonNullable<ReturnType<typeof loadedModel>> }
   | { type: "issue"; message: string };
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === "object" && !Array.isArray(value);
-}
 
 function groupKind(apiVersion: string, kind: string): string {
   return `${splitApiVersion(apiVersion).group}/${kind}`;
@@ -214,7 +211,7 @@ class Validator implements ObjectValidator {
   }
 
   validate(obj: KubeObject): SchemaIssue[] {
-    if (!isRecord(obj)) return [{ path: "", message: `must be an object, got ${describeValue(obj)}` }];
+    if (!isPlainObject(obj)) return [{ path: "", message: `must be an object, got ${describeValue(obj)}` }];
     const { apiVersion, kind } = obj as { apiVersion: unknown; kind: unknown };
     const head: SchemaIssue[] = [];
     for (const [field, value] of [

@@ -4,6 +4,8 @@
  * sizes. For objects whose schema does not type metadata (custom resources), the
  * field types and unknown metadata fields are checked here too.
  */
+
+import { isPlainObject } from "../model/plain.ts";
 import { joinIndex, joinKey, preview, typeMessage, unknownFieldMessage } from "./errors.ts";
 import type { SchemaIssue } from "./types.ts";
 
@@ -127,10 +129,6 @@ export interface MetadataCheckOptions {
   schemaTypesMetadata: boolean;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === "object" && !Array.isArray(value);
-}
-
 function typeIssue(path: string, expected: string, value: unknown): SchemaIssue {
   return { path, message: typeMessage([expected], value) };
 }
@@ -143,7 +141,7 @@ function checkStringMap(
   issues: SchemaIssue[],
 ): void {
   if (map === undefined || map === null) return;
-  if (!isRecord(map)) {
+  if (!isPlainObject(map)) {
     if (!options.schemaTypesMetadata) issues.push(typeIssue(path, "object", map));
     return;
   }
@@ -174,7 +172,7 @@ export function checkMetadata(obj: Record<string, unknown>, options: MetadataChe
   if (metadata === undefined || metadata === null) {
     return [{ path: "", message: 'missing required field "metadata"' }];
   }
-  if (!isRecord(metadata)) {
+  if (!isPlainObject(metadata)) {
     return options.schemaTypesMetadata ? [] : [typeIssue("metadata", "object", metadata)];
   }
 
@@ -222,7 +220,7 @@ export function checkMetadata(obj: Record<string, unknown>, options: MetadataChe
       else
         owners.forEach((ref, i) => {
           const path = joinIndex("metadata.ownerReferences", i);
-          if (!isRecord(ref)) {
+          if (!isPlainObject(ref)) {
             issues.push(typeIssue(path, "object", ref));
             return;
           }
@@ -244,9 +242,9 @@ export function checkMetadata(obj: Record<string, unknown>, options: MetadataChe
 export function checkCrdName(obj: Record<string, unknown>): SchemaIssue[] {
   const metadata = obj.metadata;
   const spec = obj.spec;
-  if (!isRecord(metadata) || !isRecord(spec)) return [];
+  if (!isPlainObject(metadata) || !isPlainObject(spec)) return [];
   const names = spec.names;
-  const plural = isRecord(names) ? names.plural : undefined;
+  const plural = isPlainObject(names) ? names.plural : undefined;
   if (typeof metadata.name !== "string" || typeof plural !== "string" || typeof spec.group !== "string") return [];
   const expected = `${plural}.${spec.group}`;
   if (metadata.name === expected) return [];

@@ -1,0 +1,4 @@
+/** A YAML/JSON mapping: an object that is neither null nor an array. */
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
