@@ -11,6 +11,7 @@
  * text is the product here: each schema knows how to describe what it allows.
  */
 
+import { editDistance } from "../model/edit-distance.ts";
 import { isPlainObject } from "../model/plain.ts";
 
 export { isPlainObject };
@@ -253,18 +254,4 @@ export function closest(input: string, candidates: readonly string[]): string | 
     }
   }
   return best !== undefined && bestDistance <= Math.max(2, Math.floor(input.length / 3)) ? best : undefined;
-}
-
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0] as number;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = row[j] as number;
-      row[j] = Math.min((row[j] as number) + 1, (row[j - 1] as number) + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = tmp;
-    }
-  }
-  return row[b.length] as number;
 }

@@ -10,6 +10,8 @@
  *   - folds the noise of failed anyOf/oneOf (one error per alternative plus the
  *     combinator's own) into one message per field.
  */
+
+import { editDistance } from "../model/edit-distance.ts";
 import type { AjvLikeError, SchemaIssue } from "./types.ts";
 
 // ---------------------------------------------------------------------------
@@ -99,24 +101,6 @@ function listValues(values: readonly unknown[], max = 12): string {
 // ---------------------------------------------------------------------------
 // Suggestions
 
-/** Levenshtein distance, small strings only. */
-function distance(a: string, b: string): number {
-  if (a === b) return 0;
-  const prev = new Array<number>(b.length + 1);
-  for (let j = 0; j <= b.length; j++) prev[j] = j;
-  for (let i = 1; i <= a.length; i++) {
-    let diag = prev[0] as number;
-    prev[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const up = prev[j] as number;
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      prev[j] = Math.min(up + 1, (prev[j - 1] as number) + 1, diag + cost);
-      diag = up;
-    }
-  }
-  return prev[b.length] as number;
-}
-
 /** The closest candidate to `key` (case-insensitive match or small edit distance), if any. */
 export function suggest(key: string, candidates: Iterable<string>): string | undefined {
   let best: string | undefined;
@@ -124,7 +108,7 @@ export function suggest(key: string, candidates: Iterable<string>): string | und
   const lower = key.toLowerCase();
   for (const candidate of candidates) {
     if (candidate === key) continue;
-    const score = candidate.toLowerCase() === lower ? 0 : distance(lower, candidate.toLowerCase());
+    const score = editDistance(lower, candidate.toLowerCase());
     const limit = Math.max(1, Math.min(3, Math.floor(Math.max(key.length, candidate.length) / 4)));
     if (score <= limit && score < bestScore) {
       best = candidate;
