@@ -52,6 +52,45 @@ test("bootstrap engine against a real API server", { timeout: 600_000 }, async (
       r.errors.map((e) => String((e.error as Error).message)),
       [],
     );
+  const parentPath = (app: string) => `/api/v1/namespaces/kube-system/configmaps/${parentName(app)}`;
+  /** `count` small objects (ConfigMaps or Secrets) and a Deployment: enough to apply that an up can be caught in the middle. */
+  const bulkApp = (name: string, count: number, kind: "ConfigMap" | "Secret" = "ConfigMap"): SampleApp => ({
+    name,
+    namespace: "demo",
+    dependsOn: ["namespaces"],
+    objects: [
+      ...Array.from({ length: count }, (_, i) => ({
+        apiVersion: "v1",
+        kind,
+        metadata: { name: `${name}-${i}`, namespace: "demo" },
+        [kind === "Secret" ? "stringData" : "data"]: { i: String(i) },
+      })),
+      sampleDeployment(name, "demo", 2),
+    ],
+  });
+  /** `kindling up` on `dir` as a child process, answered once it has started on `app` (its ApplySet parent says "applying"). */
+  const cliUpUntilApplying = async (dir: string, app: string) => {
+    const child = spawn(process.execPath, [join(ROOT, "bin/kindling.mjs"), "up", "--kubeconfig", cp.kubeconfig, "--manifests", dir], {
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, NO_COLOR: "1" },
+    });
+    let output = "";
+    child.stdout.on("data", (c) => {
+      output += c;
+    });
+    child.stderr.on("data", (c) => {
+      output += c;
+    });
+    const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      const parent = await cp.client.getOptional<KubeObject>(parentPath(app));
+      if (parent?.metadata.annotations?.["kindling.dev/phase"] === "applying") break;
+      assert.ok(Date.now() < deadline && child.exitCode === null, `up never started on ${app}:\n${output}`);
+      await sleep(20);
+    }
+    return { child, exited, output: () => output };
+  };
   const liveVersions = async () => {
     const paths = [
       "/apis/apps/v1/namespaces/demo/deployments/web",
@@ -89,7 +128,7 @@ test("bootstrap engine against a real API server", { timeout: 600_000 }, async (
     assert.ok((step("app:widgets-crd")?.endMs ?? 0) <= (step("app:web")?.startMs ?? 0));
     // Independent apps overlap.
     assert.ok((step("app:db")?.startMs ?? 0) < (step("app:agent")?.endMs ?? 0), "db and agent run at the same time");
-    const parent = await get(`/api/v1/namespaces/kube-system/configmaps/${parentName("web")}`);
+    const parent = await get(parentPath("web"));
     assert.equal(parent.metadata.annotations?.["kindling.dev/phase"], "ready");
     assert.match(parent.metadata.annotations?.["applyset.kubernetes.io/contains-group-kinds"] ?? "", /Deployment\.apps/);
   });
@@ -158,7 +197,7 @@ test("bootstrap engine against a real API server", { timeout: 600_000 }, async (
     assert.deepEqual(r.apps.find((a) => a.name === "web")?.pruned, ["ConfigMap demo/web-config"]);
     assert.equal(await exists("/api/v1/namespaces/demo/configmaps/web-config"), false);
     assert.equal(await exists("/apis/apps/v1/namespaces/demo/daemonsets/node-agent"), false);
-    assert.equal(await exists(`/api/v1/namespaces/kube-system/configmaps/${parentName("agent")}`), false);
+    assert.equal(await exists(parentPath("agent")), false);
     assert.equal(await exists("/api/v1/namespaces/demo/configmaps/bystander"), true, "not kindling's: left alone");
     assert.equal((await upWith(next)).upToDate, true);
     apps = next;
@@ -247,38 +286,10 @@ test("bootstrap engine against a real API server", { timeout: 600_000 }, async (
   });
 
   await t.test("an up killed mid-apply is finished by the next up", async () => {
-    const bulk: SampleApp = {
-      name: "bulk",
-      namespace: "demo",
-      dependsOn: ["namespaces"],
-      objects: [
-        ...Array.from({ length: 40 }, (_, i) => ({
-          apiVersion: "v1",
-          kind: "ConfigMap",
-          metadata: { name: `bulk-${i}`, namespace: "demo" },
-          data: { i: String(i) },
-        })),
-        sampleDeployment("bulk", "demo", 2),
-      ],
-    };
-    const dir = await writeSampleEnv(out, [...apps, bulk]);
-    const child = spawn(process.execPath, [join(ROOT, "bin/kindling.mjs"), "up", "--kubeconfig", cp.kubeconfig, "--manifests", dir], {
-      stdio: ["ignore", "ignore", "pipe"],
-    });
-    let stderr = "";
-    child.stderr.on("data", (c) => {
-      stderr += c;
-    });
-    // Kill it once it has started on the new app (its ApplySet parent says "applying").
-    const deadline = Date.now() + 60_000;
-    for (;;) {
-      const parent = await cp.client.getOptional<KubeObject>(`/api/v1/namespaces/kube-system/configmaps/${parentName("bulk")}`);
-      if (parent?.metadata.annotations?.["kindling.dev/phase"] === "applying") break;
-      assert.ok(Date.now() < deadline && child.exitCode === null, `up never started on bulk:\n${stderr}`);
-      await sleep(20);
-    }
+    const bulk = bulkApp("bulk", 40);
+    const { child, exited } = await cliUpUntilApplying(await writeSampleEnv(out, [...apps, bulk]), "bulk");
     child.kill("SIGKILL");
-    await new Promise((resolve) => child.once("exit", resolve));
+    await exited;
     const r = await upWith([...apps, bulk]);
     noErrors(r);
     assert.equal(byName(r).bulk, "applied");
@@ -290,48 +301,17 @@ test("bootstrap engine against a real API server", { timeout: 600_000 }, async (
   });
 
   await t.test("an up stopped with SIGTERM mid-apply stops, says what was interrupted, exits 130; the next up finishes", async () => {
-    const halt: SampleApp = {
-      name: "halt",
-      namespace: "demo",
-      dependsOn: ["namespaces"],
-      objects: [
-        ...Array.from({ length: 40 }, (_, i) => ({
-          apiVersion: "v1",
-          kind: "ConfigMap",
-          metadata: { name: `halt-${i}`, namespace: "demo" },
-          data: { i: String(i) },
-        })),
-        sampleDeployment("halt", "demo", 2),
-      ],
-    };
-    const dir = await writeSampleEnv(out, [...apps, halt]);
-    const child = spawn(process.execPath, [join(ROOT, "bin/kindling.mjs"), "up", "--kubeconfig", cp.kubeconfig, "--manifests", dir], {
-      stdio: ["ignore", "pipe", "pipe"],
-      env: { ...process.env, NO_COLOR: "1" },
-    });
-    let output = "";
-    child.stdout.on("data", (c) => {
-      output += c;
-    });
-    child.stderr.on("data", (c) => {
-      output += c;
-    });
-    const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
-    const deadline = Date.now() + 60_000;
-    for (;;) {
-      const parent = await cp.client.getOptional<KubeObject>(`/api/v1/namespaces/kube-system/configmaps/${parentName("halt")}`);
-      if (parent?.metadata.annotations?.["kindling.dev/phase"] === "applying") break;
-      assert.ok(Date.now() < deadline && child.exitCode === null, `up never started on halt:\n${output}`);
-      await sleep(20);
-    }
+    const halt = bulkApp("halt", 40);
+    const { child, exited, output: said } = await cliUpUntilApplying(await writeSampleEnv(out, [...apps, halt]), "halt");
     child.kill("SIGTERM");
     const timer = setTimeout(() => child.kill("SIGKILL"), 15_000);
     const code = await exited;
     clearTimeout(timer);
+    const output = said();
     assert.equal(code, 130, output);
     assert.match(output, /interrupted \(SIGTERM\) while running app:halt/, output);
     assert.match(output, /run `kindling up` again to finish/, output);
-    const parent = await get(`/api/v1/namespaces/kube-system/configmaps/${parentName("halt")}`);
+    const parent = await get(parentPath("halt"));
     assert.equal(parent.metadata.annotations?.["kindling.dev/phase"], "applying", "the interrupted app is not recorded as done");
     const r = await upWith([...apps, halt]);
     noErrors(r);
@@ -341,26 +321,11 @@ test("bootstrap engine against a real API server", { timeout: 600_000 }, async (
   });
 
   await t.test("an API server restart in the middle of an up is survived", async () => {
-    const more: SampleApp = {
-      name: "more",
-      namespace: "demo",
-      dependsOn: ["namespaces"],
-      objects: [
-        ...Array.from({ length: 30 }, (_, i) => ({
-          apiVersion: "v1",
-          kind: "Secret",
-          metadata: { name: `more-${i}`, namespace: "demo" },
-          stringData: { i: String(i) },
-        })),
-        sampleDeployment("more", "demo", 2),
-      ],
-    };
+    const more = bulkApp("more", 30, "Secret");
     const dir = await writeSampleEnv(out, [...apps, more]);
     const running = up({ env: "local", target, render: async () => dir, timeoutMs: 120_000, retryBudgetMs: 120_000 });
     for (let i = 0; i < 500; i++) {
-      const parent = await cp.client
-        .getOptional<KubeObject>(`/api/v1/namespaces/kube-system/configmaps/${parentName("more")}`)
-        .catch(() => undefined);
+      const parent = await cp.client.getOptional<KubeObject>(parentPath("more")).catch(() => undefined);
       if (parent) break;
       await sleep(10);
     }
