@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import { stringify } from "yaml";
 import * as s from "../config/schema.ts";
 import type { KubeObject } from "../model/k8s.ts";
@@ -9,14 +8,10 @@ import {
   type AlertmanagerConfigInput,
   alertmanagerConfig,
 } from "./lib/alertmanager-config.ts";
-import {
-  appLabels,
-  type Resources,
-  resources,
-  resourcesSchema,
-  restrictedContainerSecurity,
-  restrictedPodSecurity,
-} from "./lib/workload.ts";
+import { configHashAnnotation } from "./lib/content-hash.ts";
+import { containerPorts, headlessService, namedPort, nodePortService } from "./lib/services.ts";
+import { statefulSet, volumeClaim } from "./lib/statefulset.ts";
+import { appLabels, type Resources, resourcesSchema, restrictedContainer, restrictedPodSpec } from "./lib/workload.ts";
 import { defineComponent } from "./types.ts";
 
 export interface AlertmanagerOptions {
@@ -79,9 +74,10 @@ export const alertmanager = defineComponent<AlertmanagerOptions>({
         namespace: o.namespace,
         objects: [
           { apiVersion: "v1", kind: "ConfigMap", metadata: { name: NAME, labels }, data: { [CONFIG_FILE]: config } },
-          statefulSet(o, config),
-          service(o),
-          headlessService(),
+          alertmanagerStatefulSet(o, config),
+          nodePortService(NAME, labels, [{ ...httpPort, nodePort: o.nodePort }]),
+          // Peers must find each other while still starting up.
+          headlessService(ALERTMANAGER_HEADLESS, labels, peerPorts, { publishNotReadyAddresses: true }),
         ],
       },
     ];
@@ -109,95 +105,42 @@ function clusterArgs(o: AlertmanagerOptions): string[] {
   ];
 }
 
-function statefulSet(o: AlertmanagerOptions, config: string): KubeObject {
+/** The web UI and API, and the gossip port peers talk to each other on (TCP and UDP). */
+const httpPort = namedPort("http", ALERTMANAGER_PORT, { protocol: "TCP" });
+const peerPorts = [
+  httpPort,
+  namedPort("cluster-tcp", ALERTMANAGER_CLUSTER_PORT, { protocol: "TCP" }),
+  namedPort("cluster-udp", ALERTMANAGER_CLUSTER_PORT, { protocol: "UDP" }),
+];
+
+function alertmanagerStatefulSet(o: AlertmanagerOptions, config: string): KubeObject {
   const probe = (path: string) => ({ httpGet: { path, port: "http" } });
-  return {
-    apiVersion: "apps/v1",
-    kind: "StatefulSet",
-    metadata: { name: NAME, labels },
-    spec: {
-      serviceName: ALERTMANAGER_HEADLESS,
-      replicas: o.replicas,
-      // Peers must resolve each other before they are ready, so all start at once.
-      podManagementPolicy: "Parallel",
-      selector: { matchLabels: labels },
-      template: {
-        metadata: {
-          labels,
-          annotations: {
-            "kindling.dev/config-hash": createHash("sha256").update(config).digest("hex").slice(0, 16),
-          },
-        },
-        spec: {
-          // The image's user is nobody.
-          securityContext: restrictedPodSecurity(65534),
-          automountServiceAccountToken: false,
-          containers: [
-            {
-              name: "alertmanager",
-              image: o.image,
-              args: [`--config.file=/etc/alertmanager/${CONFIG_FILE}`, "--storage.path=/alertmanager", ...clusterArgs(o)],
-              env: [{ name: "POD_IP", valueFrom: { fieldRef: { fieldPath: "status.podIP" } } }],
-              ports: [
-                { name: "http", containerPort: ALERTMANAGER_PORT, protocol: "TCP" },
-                { name: "cluster-tcp", containerPort: ALERTMANAGER_CLUSTER_PORT, protocol: "TCP" },
-                { name: "cluster-udp", containerPort: ALERTMANAGER_CLUSTER_PORT, protocol: "UDP" },
-              ],
-              resources: resources(o.resources),
-              securityContext: restrictedContainerSecurity(),
-              readinessProbe: { ...probe("/-/ready"), periodSeconds: 5 },
-              livenessProbe: { ...probe("/-/healthy"), initialDelaySeconds: 10, periodSeconds: 15 },
-              volumeMounts: [
-                { name: "config", mountPath: "/etc/alertmanager", readOnly: true },
-                { name: "data", mountPath: "/alertmanager" },
-              ],
-            },
+  return statefulSet({
+    name: NAME,
+    labels,
+    replicas: o.replicas,
+    // Peers must resolve each other before they are ready, so all start at once.
+    podManagementPolicy: "Parallel",
+    podAnnotations: configHashAnnotation(config),
+    // The image's user is nobody.
+    pod: restrictedPodSpec(65534, {
+      containers: [
+        restrictedContainer(o.resources, {
+          name: "alertmanager",
+          image: o.image,
+          args: [`--config.file=/etc/alertmanager/${CONFIG_FILE}`, "--storage.path=/alertmanager", ...clusterArgs(o)],
+          env: [{ name: "POD_IP", valueFrom: { fieldRef: { fieldPath: "status.podIP" } } }],
+          ports: containerPorts(peerPorts),
+          readinessProbe: { ...probe("/-/ready"), periodSeconds: 5 },
+          livenessProbe: { ...probe("/-/healthy"), initialDelaySeconds: 10, periodSeconds: 15 },
+          volumeMounts: [
+            { name: "config", mountPath: "/etc/alertmanager", readOnly: true },
+            { name: "data", mountPath: "/alertmanager" },
           ],
-          volumes: [{ name: "config", configMap: { name: NAME } }],
-        },
-      },
-      volumeClaimTemplates: [
-        {
-          metadata: { name: "data" },
-          spec: {
-            accessModes: ["ReadWriteOnce"],
-            ...(o.storageClass ? { storageClassName: o.storageClass } : {}),
-            resources: { requests: { storage: o.storage } },
-          },
-        },
+        }),
       ],
-    },
-  };
-}
-
-function service(o: AlertmanagerOptions): KubeObject {
-  return {
-    apiVersion: "v1",
-    kind: "Service",
-    metadata: { name: NAME, labels },
-    spec: {
-      type: "NodePort",
-      selector: labels,
-      ports: [{ name: "http", port: ALERTMANAGER_PORT, targetPort: "http", nodePort: o.nodePort, protocol: "TCP" }],
-    },
-  };
-}
-
-function headlessService(): KubeObject {
-  return {
-    apiVersion: "v1",
-    kind: "Service",
-    metadata: { name: ALERTMANAGER_HEADLESS, labels },
-    spec: {
-      clusterIP: "None",
-      // Peers must find each other while still starting up.
-      publishNotReadyAddresses: true,
-      selector: labels,
-      ports: [
-        { name: "http", port: ALERTMANAGER_PORT, targetPort: "http", protocol: "TCP" },
-        { name: "cluster-tcp", port: ALERTMANAGER_CLUSTER_PORT, targetPort: "cluster-tcp", protocol: "TCP" },
-        { name: "cluster-udp", port: ALERTMANAGER_CLUSTER_PORT, targetPort: "cluster-udp", protocol: "UDP" },
-      ],
-    },
-  };
+      volumes: [{ name: "config", configMap: { name: NAME } }],
+    }),
+    volumeClaims: [volumeClaim("data", o.storage, o.storageClass)],
+  });
 }

@@ -20,9 +20,9 @@ export function namedPort(name: string, port: number, extra: Pick<ServicePort, "
   return { name, port, targetPort: name, ...extra };
 }
 
-/** The container ports behind Service ports built with namedPort. */
-export function containerPorts(ports: readonly ServicePort[]): { name: string; containerPort: number }[] {
-  return ports.map((p) => ({ name: p.name, containerPort: p.port }));
+/** The container ports behind Service ports built with namedPort; a protocol given to the Service port is repeated here. */
+export function containerPorts(ports: readonly ServicePort[]): { name: string; containerPort: number; protocol?: "TCP" | "UDP" }[] {
+  return ports.map((p) => ({ name: p.name, containerPort: p.port, ...(p.protocol ? { protocol: p.protocol } : {}) }));
 }
 
 /** The name of a workload's headless Service; a StatefulSet's serviceName points at it. */
