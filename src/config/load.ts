@@ -1,9 +1,10 @@
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdir } from "node:fs/promises";
 import { dirname, join, relative, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { cacheDir } from "../tools/locate.ts";
+import { writeFileAtomic } from "../tools/write-atomic.ts";
 import { ConfigError } from "./resolve.ts";
 
 export const DEFAULT_CONFIG_FILE = "kindling.config.ts";
@@ -92,9 +93,7 @@ async function importBundle(code: string, root: string, shownPath: string): Prom
   const out = join(dir, `config-${hash}.mjs`);
   if (!existsSync(out)) {
     await mkdir(dir, { recursive: true });
-    const tmp = `${out}.${process.pid}.tmp`;
-    await writeFile(tmp, code);
-    await import("node:fs/promises").then((fs) => fs.rename(tmp, out));
+    await writeFileAtomic(out, code);
   }
   try {
     return await import(pathToFileURL(out).href);

@@ -3,10 +3,11 @@
  * declare. Written in a fixed order so regenerating it without changes gives
  * the same bytes and a real change shows as a small diff.
  */
-import { readFile, rename, writeFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { basename } from "node:path";
 import { parse, stringify } from "yaml";
 import { isPlainObject } from "../model/plain.ts";
+import { writeFileAtomic } from "../tools/write-atomic.ts";
 import { isDigest } from "./digest.ts";
 import { LockFileError, LockMismatchError, type LockProblem } from "./errors.ts";
 import type { ChartLock, ChartSpec, LockEntry } from "./types.ts";
@@ -86,9 +87,7 @@ export function formatLock(lock: ChartLock): string {
 
 /** Writes atomically (temp file + rename), so an interrupted lock never leaves half a file. */
 export async function writeLock(path: string, lock: ChartLock): Promise<void> {
-  const tmp = `${path}.${process.pid}.tmp`;
-  await writeFile(tmp, formatLock(lock));
-  await rename(tmp, path);
+  await writeFileAtomic(path, formatLock(lock));
 }
 
 /**

@@ -5,9 +5,10 @@
  * rebuild with nothing changed starts no helm at all. Entries are never
  * updated in place, only written whole (temp file + rename).
  */
-import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { mkdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { KubeObject } from "../model/k8s.ts";
+import { writeFileAtomic } from "../tools/write-atomic.ts";
 import { sha256Text } from "./digest.ts";
 
 /** Bump when the parsing of helm output changes, to drop every older entry. */
@@ -75,7 +76,5 @@ export async function readRenderCache(cacheDir: string, key: string): Promise<Re
 export async function writeRenderCache(cacheDir: string, key: string, objects: RenderedObject[]): Promise<void> {
   const path = entryPath(cacheDir, key);
   await mkdir(join(cacheDir, "helm-render"), { recursive: true });
-  const tmp = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-  await writeFile(tmp, JSON.stringify({ format: FORMAT, objects }));
-  await rename(tmp, path);
+  await writeFileAtomic(path, JSON.stringify({ format: FORMAT, objects }));
 }

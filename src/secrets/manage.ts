@@ -1,9 +1,10 @@
 import { createHash, randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
-import { readFile, rename, writeFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import { parse, stringify } from "yaml";
 import type { KubeObject } from "../model/k8s.ts";
 import { isPlainObject } from "../model/plain.ts";
+import { writeFileAtomic } from "../tools/write-atomic.ts";
 import { ageKeygen, agePublicKey, SecretsError, sopsDecrypt, sopsEncrypt } from "./sops.ts";
 import { ageKeyFile, ensureDir, recipientsOf, secretsFile, sopsConfigFile } from "./store.ts";
 import { type SecretRequirement, secretId } from "./types.ts";
@@ -140,9 +141,7 @@ async function writeValues(file: string, values: Values, recipients: string[]): 
   );
   const encrypted = await sopsEncrypt(stringify(sorted), recipients, file);
   await ensureDir(file);
-  const tmp = `${file}.${process.pid}.tmp`;
-  await writeFile(tmp, encrypted, { mode: 0o644 });
-  await rename(tmp, file);
+  await writeFileAtomic(file, encrypted, { mode: 0o644 });
 }
 
 /**
