@@ -1,20 +1,15 @@
-import { createHash } from "node:crypto";
 import { stringify } from "yaml";
 import * as s from "../config/schema.ts";
 import type { KubeObject } from "../model/k8s.ts";
 import { ALERTMANAGER_HEADLESS, ALERTMANAGER_PORT } from "./lib/alertmanager-config.ts";
+import { configHashAnnotation } from "./lib/content-hash.ts";
 import { PROMETHEUS_PORT, prometheusConfig, RULES_DIR } from "./lib/prometheus-config.ts";
 import { postgresExporterApp } from "./lib/prometheus-postgres-exporter.ts";
 import { platformRuleGroups, ruleFile } from "./lib/prometheus-rules.ts";
 import { platformTargets } from "./lib/prometheus-targets.ts";
-import {
-  appLabels,
-  type Resources,
-  resources,
-  resourcesSchema,
-  restrictedContainerSecurity,
-  restrictedPodSecurity,
-} from "./lib/workload.ts";
+import { containerPorts, namedPort, nodePortService } from "./lib/services.ts";
+import { statefulSet, volumeClaim } from "./lib/statefulset.ts";
+import { appLabels, type Resources, resourcesSchema, restrictedContainer, restrictedPodSpec } from "./lib/workload.ts";
 import type { App, RenderContext } from "./types.ts";
 import { defineComponent } from "./types.ts";
 
@@ -92,8 +87,8 @@ export const prometheus = defineComponent<PrometheusOptions>({
         objects: [
           configMap(NAME, { "prometheus.yml": files.config }),
           configMap(`${NAME}-rules`, { [RULE_FILE]: files.rules }),
-          statefulSet(o, files),
-          service(o),
+          prometheusStatefulSet(o, files),
+          nodePortService(NAME, labels, [{ ...httpPort, nodePort: o.nodePort }]),
         ],
       },
     ];
@@ -132,90 +127,55 @@ function configMap(name: string, data: Record<string, string>): KubeObject {
   return { apiVersion: "v1", kind: "ConfigMap", metadata: { name, labels }, data };
 }
 
-function statefulSet(o: PrometheusOptions, files: { config: string; rules: string }): KubeObject {
+const httpPort = namedPort("http", PROMETHEUS_PORT, { protocol: "TCP" });
+
+function prometheusStatefulSet(o: PrometheusOptions, files: { config: string; rules: string }): KubeObject {
   const probe = (path: string) => ({ httpGet: { path, port: "http" } });
-  return {
-    apiVersion: "apps/v1",
-    kind: "StatefulSet",
-    metadata: { name: NAME, labels },
-    spec: {
-      serviceName: NAME,
-      replicas: 1,
-      selector: { matchLabels: labels },
-      template: {
-        metadata: {
-          labels,
-          // Prometheus does not watch its files here (no --web.enable-lifecycle): a change rolls the pod.
-          annotations: {
-            "kindling.dev/config-hash": createHash("sha256").update(files.config).update(files.rules).digest("hex").slice(0, 16),
-          },
-        },
-        spec: {
-          // Discovery is by DNS (prometheus-targets.ts): no Kubernetes API access, so no token in the pod.
-          automountServiceAccountToken: false,
-          // The image's user is nobody.
-          securityContext: restrictedPodSecurity(65534),
-          containers: [
-            {
-              name: "prometheus",
-              image: o.image,
-              args: [
-                "--config.file=/etc/prometheus/prometheus.yml",
-                "--storage.tsdb.path=/prometheus",
-                // Retention is in prometheus.yml (storage.tsdb.retention.time): the flag is deprecated in 3.x.
-                // The OTel Collector writes application metrics here.
-                "--web.enable-remote-write-receiver",
-                // Exemplars carry trace ids, which Grafana turns into metric → trace links.
-                "--enable-feature=exemplar-storage",
-              ],
-              ports: [{ name: "http", containerPort: PROMETHEUS_PORT, protocol: "TCP" }],
-              resources: resources(o.resources),
-              securityContext: restrictedContainerSecurity(),
-              readinessProbe: { ...probe("/-/ready"), periodSeconds: 5 },
-              livenessProbe: { ...probe("/-/healthy"), initialDelaySeconds: 30, periodSeconds: 15 },
-              volumeMounts: [
-                { name: "config", mountPath: "/etc/prometheus", readOnly: true },
-                { name: "data", mountPath: "/prometheus" },
-              ],
-            },
+  return statefulSet({
+    name: NAME,
+    labels,
+    // No headless Service: the one Service gives the single pod its DNS name.
+    serviceName: NAME,
+    // Prometheus does not watch its files here (no --web.enable-lifecycle): a change rolls the pod.
+    podAnnotations: configHashAnnotation(files.config, files.rules),
+    // The image's user is nobody. Discovery is by DNS (prometheus-targets.ts):
+    // no Kubernetes API access, so no token in the pod (restrictedPodSpec).
+    pod: restrictedPodSpec(65534, {
+      containers: [
+        restrictedContainer(o.resources, {
+          name: "prometheus",
+          image: o.image,
+          args: [
+            "--config.file=/etc/prometheus/prometheus.yml",
+            "--storage.tsdb.path=/prometheus",
+            // Retention is in prometheus.yml (storage.tsdb.retention.time): the flag is deprecated in 3.x.
+            // The OTel Collector writes application metrics here.
+            "--web.enable-remote-write-receiver",
+            // Exemplars carry trace ids, which Grafana turns into metric → trace links.
+            "--enable-feature=exemplar-storage",
           ],
-          volumes: [
-            {
-              // One projected volume lays out prometheus.yml and rules/ as the config expects, without nesting mounts.
-              name: "config",
-              projected: {
-                sources: [
-                  { configMap: { name: NAME } },
-                  { configMap: { name: `${NAME}-rules`, items: [{ key: RULE_FILE, path: `${RULES_DIR}/${RULE_FILE}` }] } },
-                ],
-              },
-            },
+          ports: containerPorts([httpPort]),
+          readinessProbe: { ...probe("/-/ready"), periodSeconds: 5 },
+          livenessProbe: { ...probe("/-/healthy"), initialDelaySeconds: 30, periodSeconds: 15 },
+          volumeMounts: [
+            { name: "config", mountPath: "/etc/prometheus", readOnly: true },
+            { name: "data", mountPath: "/prometheus" },
           ],
-        },
-      },
-      volumeClaimTemplates: [
+        }),
+      ],
+      volumes: [
         {
-          metadata: { name: "data" },
-          spec: {
-            accessModes: ["ReadWriteOnce"],
-            ...(o.storageClass ? { storageClassName: o.storageClass } : {}),
-            resources: { requests: { storage: o.storage } },
+          // One projected volume lays out prometheus.yml and rules/ as the config expects, without nesting mounts.
+          name: "config",
+          projected: {
+            sources: [
+              { configMap: { name: NAME } },
+              { configMap: { name: `${NAME}-rules`, items: [{ key: RULE_FILE, path: `${RULES_DIR}/${RULE_FILE}` }] } },
+            ],
           },
         },
       ],
-    },
-  };
-}
-
-function service(o: PrometheusOptions): KubeObject {
-  return {
-    apiVersion: "v1",
-    kind: "Service",
-    metadata: { name: NAME, labels },
-    spec: {
-      type: "NodePort",
-      selector: labels,
-      ports: [{ name: "http", port: PROMETHEUS_PORT, targetPort: "http", nodePort: o.nodePort, protocol: "TCP" }],
-    },
-  };
+    }),
+    volumeClaims: [volumeClaim("data", o.storage, o.storageClass)],
+  });
 }

@@ -17,6 +17,8 @@ export function volumeClaim(name: string, size: string, storageClass?: string) {
 export interface StatefulSetInput {
   name: string;
   labels: Record<string, string>;
+  /** The Service that gives the pods their DNS names. @default headlessName(name) */
+  serviceName?: string;
   /** @default 1 */
   replicas?: number;
   /** "Parallel" starts all pods together instead of one after the other. */
@@ -27,14 +29,14 @@ export interface StatefulSetInput {
   volumeClaims: ReturnType<typeof volumeClaim>[];
 }
 
-/** A StatefulSet whose pods get stable DNS names through the `<name>-headless` Service (see headlessService). */
+/** A StatefulSet whose pods get stable DNS names through the `<name>-headless` Service (see headlessService) unless serviceName names another. */
 export function statefulSet(i: StatefulSetInput): KubeObject {
   return {
     apiVersion: "apps/v1",
     kind: "StatefulSet",
     metadata: { name: i.name, labels: i.labels },
     spec: {
-      serviceName: headlessName(i.name),
+      serviceName: i.serviceName ?? headlessName(i.name),
       replicas: i.replicas ?? 1,
       ...(i.podManagementPolicy ? { podManagementPolicy: i.podManagementPolicy } : {}),
       selector: { matchLabels: i.labels },
