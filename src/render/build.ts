@@ -1,7 +1,7 @@
 import { isAbsolute, join, relative, resolve } from "node:path";
 import type { AnyComponent } from "../components/types.ts";
 import { loadConfig } from "../config/load.ts";
-import { type ResolvedEnvironment, requireEnvironmentNames, resolveEnvironment } from "../config/resolve.ts";
+import { requireEnvironmentNames, resolveEnvironment } from "../config/resolve.ts";
 import type { ChartSources, ChartSpec } from "../helm/types.ts";
 import { secretsWarnings } from "../secrets/warnings.ts";
 import { cacheDir } from "../tools/locate.ts";
@@ -67,7 +67,11 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
     resolved.map((env) =>
       renderEnvironment(env, {
         root: config.root,
-        charts: chartSources(env, config.root, opts),
+        charts: chartSources(config.root, env.charts.mirror, {
+          localCharts: { ...env.charts.local, ...opts.localCharts },
+          offline: opts.offline,
+          warn: opts.warn,
+        }),
         // "" (--out at the root) would make Argo CD paths like "/local/app", which Argo CD refuses as absolute.
         outPath: isAbsolute(outPath) || outPath.startsWith("..") ? DEFAULT_OUT_DIR : outPath || ".",
       }),
@@ -88,10 +92,24 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
   return { environments, outDir, written, timings };
 }
 
-function chartSources(env: ResolvedEnvironment, root: string, opts: BuildOptions): ChartSources {
+export interface ChartSourceOptions {
+  /** --mirror; wins over $KINDLING_CHART_MIRROR and the config's charts.mirror. */
+  mirror?: string;
+  /** chart name → unpacked chart folder (relative to root). */
+  localCharts?: Record<string, string>;
+  offline?: boolean;
+  warn?: (msg: string) => void;
+}
+
+/**
+ * Where charts come from, for a build and for `kindling charts`: the lock file
+ * and mirror under `root`, the mirror being the first of --mirror,
+ * $KINDLING_CHART_MIRROR (empty means unset) and the config's charts.mirror.
+ */
+export function chartSources(root: string, configMirror: string | undefined, opts: ChartSourceOptions): ChartSources {
   const local: Record<string, string> = {};
-  for (const [name, dir] of Object.entries({ ...env.charts.local, ...opts.localCharts })) local[name] = resolve(root, dir);
-  const mirror = process.env.KINDLING_CHART_MIRROR || env.charts.mirror;
+  for (const [name, dir] of Object.entries(opts.localCharts ?? {})) local[name] = resolve(root, dir);
+  const mirror = opts.mirror || process.env.KINDLING_CHART_MIRROR || configMirror;
   return {
     lockFile: join(root, LOCK_FILE),
     cacheDir: cacheDir(),

@@ -1,12 +1,9 @@
-import { join, resolve } from "node:path";
 import { components } from "../../components/index.ts";
 import { loadConfig } from "../../config/load.ts";
 import { ConfigError, resolveChartSources } from "../../config/resolve.ts";
 import type { ConfigIssue } from "../../config/schema.ts";
 import { lockCharts, pullCharts } from "../../helm/index.ts";
-import type { ChartSources } from "../../helm/types.ts";
-import { allChartSpecs, LOCK_FILE } from "../../render/build.ts";
-import { cacheDir } from "../../tools/locate.ts";
+import { allChartSpecs, chartSources, LOCK_FILE } from "../../render/build.ts";
 import { listFlag, parse, UsageError } from "../args.ts";
 import { EXIT } from "../exit-codes.ts";
 import type { Command } from "../main.ts";
@@ -60,15 +57,12 @@ export const chartsCommand: Command = {
     const issues: ConfigIssue[] = [];
     const fromConfig = resolveChartSources((config.definition as { charts?: unknown }).charts, issues);
     if (issues.length) throw new ConfigError(config.file, undefined, issues);
-    const mirror = (values.mirror as string | undefined) || process.env.KINDLING_CHART_MIRROR || fromConfig.mirror;
-    const sources: ChartSources = {
-      lockFile: join(config.root, LOCK_FILE),
-      cacheDir: cacheDir(),
-      mirrorDir: mirror ? resolve(config.root, mirror) : undefined,
-      localCharts: {},
+    // No local charts: lock and pull are about the pinned archives.
+    const sources = chartSources(config.root, fromConfig.mirror, {
+      mirror: values.mirror as string | undefined,
       offline: Boolean(values.offline),
       warn,
-    };
+    });
     const only = listFlag(values.chart as string[] | undefined);
     const specs = allChartSpecs(Object.values(components));
     const unknown = only.filter((n) => !specs.some((s) => s.name === n));
