@@ -8,6 +8,7 @@ import {
   type AlertmanagerConfigInput,
   alertmanagerConfig,
 } from "./lib/alertmanager-config.ts";
+import { configMap } from "./lib/config-map.ts";
 import { configHashAnnotation } from "./lib/content-hash.ts";
 import { containerPorts, headlessService, namedPort, nodePortService } from "./lib/services.ts";
 import { statefulSet, volumeClaim } from "./lib/statefulset.ts";
@@ -73,7 +74,7 @@ export const alertmanager = defineComponent<AlertmanagerOptions>({
         name: NAME,
         namespace: o.namespace,
         objects: [
-          { apiVersion: "v1", kind: "ConfigMap", metadata: { name: NAME, labels }, data: { [CONFIG_FILE]: config } },
+          configMap(NAME, labels, { [CONFIG_FILE]: config }),
           alertmanagerStatefulSet(o, config),
           nodePortService(NAME, labels, [{ ...httpPort, nodePort: o.nodePort }]),
           // Peers must find each other while still starting up.

@@ -1,5 +1,6 @@
 import * as s from "../config/schema.ts";
 import type { KubeObject } from "../model/k8s.ts";
+import { configMap } from "./lib/config-map.ts";
 import { configHashAnnotation } from "./lib/content-hash.ts";
 import { bootstrapObjects, type GarageClient } from "./lib/garage-bootstrap.ts";
 import { GARAGE_DATA_DIR, GARAGE_META_DIR, GARAGE_PORTS, garageToml, storageBytes } from "./lib/garage-config.ts";
@@ -120,7 +121,7 @@ export const garage = defineComponent<GarageOptions>({
         name: NAME,
         namespace: o.namespace,
         objects: [
-          config(o),
+          configMap(`${NAME}-config`, labels, { "garage.toml": garageTomlOf(o) }),
           // Nodes must find each other (and the bootstrap Job must find them) before they are ready.
           headlessService(headlessName(NAME), labels, peerPorts, { publishNotReadyAddresses: true }),
           clusterIPService(NAME, labels, clientPorts),
@@ -147,15 +148,6 @@ const labels = appLabels(NAME, "object-storage");
 const peerPorts = [namedPort("rpc", GARAGE_PORTS.rpc), namedPort("admin", GARAGE_PORTS.admin)];
 /** Through the ClusterIP Service, to any ready node. */
 const clientPorts = [namedPort("s3", GARAGE_PORTS.s3), namedPort("admin", GARAGE_PORTS.admin)];
-
-function config(o: GarageOptions): KubeObject {
-  return {
-    apiVersion: "v1",
-    kind: "ConfigMap",
-    metadata: { name: `${NAME}-config`, labels },
-    data: { "garage.toml": garageTomlOf(o) },
-  };
-}
 
 const garageTomlOf = (o: GarageOptions) => garageToml({ replicationFactor: o.replicationFactor, region: o.region });
 

@@ -1,6 +1,7 @@
 import { stringify } from "yaml";
 import * as s from "../config/schema.ts";
 import type { KubeObject } from "../model/k8s.ts";
+import { configMap } from "./lib/config-map.ts";
 import { configHashAnnotation } from "./lib/content-hash.ts";
 import { deployment } from "./lib/deployment.ts";
 import { DASHBOARDS_DIR, dashboardFiles, dashboardsProvisioning } from "./lib/grafana-dashboards/index.ts";
@@ -79,9 +80,9 @@ export const grafana = defineComponent<GrafanaOptions>({
         name: NAME,
         namespace: o.namespace,
         objects: [
-          configMap(`${NAME}-datasources`, { "datasources.yaml": datasources }),
-          configMap(`${NAME}-dashboard-provider`, { "kindling.yaml": provider }),
-          configMap(`${NAME}-dashboards`, dashboards),
+          configMap(`${NAME}-datasources`, labels, { "datasources.yaml": datasources }),
+          configMap(`${NAME}-dashboard-provider`, labels, { "kindling.yaml": provider }),
+          configMap(`${NAME}-dashboards`, labels, dashboards),
           nodePortService(NAME, labels, [namedPort("http", PORT, { nodePort: o.nodePort })]),
           grafanaDeployment(o, ctx.env, rollOnChange),
         ],
@@ -102,10 +103,6 @@ function datasourceUrls(ctx: RenderContext) {
 }
 
 const labels = appLabels(NAME, "dashboards");
-
-function configMap(name: string, data: Record<string, string>): KubeObject {
-  return { apiVersion: "v1", kind: "ConfigMap", metadata: { name, labels }, data };
-}
 
 /** admin/admin is written literally only for the local environment; everywhere else it comes from a Secret. */
 function adminEnv(o: GrafanaOptions, env: string) {

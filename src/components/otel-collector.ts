@@ -1,6 +1,7 @@
 import { stringify } from "yaml";
 import * as s from "../config/schema.ts";
 import type { KubeObject } from "../model/k8s.ts";
+import { configMap } from "./lib/config-map.ts";
 import { configHashAnnotation } from "./lib/content-hash.ts";
 import { deployment, keepOnePodUp } from "./lib/deployment.ts";
 import { namespaceOption } from "./lib/option-schemas.ts";
@@ -101,7 +102,7 @@ export const otelCollector = defineComponent<OtelCollectorOptions>({
       { lineWidth: 0, aliasDuplicateObjects: false },
     );
     const objects = [
-      configMap(config),
+      configMap(NAME, labels, { [CONFIG_FILE]: config }),
       collectorDeployment(o, config),
       clusterIPService(NAME, labels, [
         namedPort("otlp-grpc", COLLECTOR_PORTS.otlpGrpc, { protocol: "TCP", appProtocol: "grpc" }),
@@ -118,10 +119,6 @@ export const otelCollector = defineComponent<OtelCollectorOptions>({
 });
 
 const labels = appLabels(NAME, "telemetry-gateway");
-
-function configMap(config: string): KubeObject {
-  return { apiVersion: "v1", kind: "ConfigMap", metadata: { name: NAME, labels }, data: { [CONFIG_FILE]: config } };
-}
 
 function collectorDeployment(o: OtelCollectorOptions, config: string): KubeObject {
   const port = (name: string, containerPort: number) => ({ name, containerPort, protocol: "TCP" });

@@ -2,6 +2,7 @@ import { stringify } from "yaml";
 import * as s from "../config/schema.ts";
 import type { KubeObject } from "../model/k8s.ts";
 import { ALERTMANAGER_HEADLESS, ALERTMANAGER_PORT } from "./lib/alertmanager-config.ts";
+import { configMap } from "./lib/config-map.ts";
 import { configHashAnnotation } from "./lib/content-hash.ts";
 import { PROMETHEUS_PORT, prometheusConfig, RULES_DIR } from "./lib/prometheus-config.ts";
 import { postgresExporterApp } from "./lib/prometheus-postgres-exporter.ts";
@@ -85,8 +86,8 @@ export const prometheus = defineComponent<PrometheusOptions>({
         name: NAME,
         namespace: o.namespace,
         objects: [
-          configMap(NAME, { "prometheus.yml": files.config }),
-          configMap(`${NAME}-rules`, { [RULE_FILE]: files.rules }),
+          configMap(NAME, labels, { "prometheus.yml": files.config }),
+          configMap(`${NAME}-rules`, labels, { [RULE_FILE]: files.rules }),
           prometheusStatefulSet(o, files),
           nodePortService(NAME, labels, [{ ...httpPort, nodePort: o.nodePort }]),
         ],
@@ -122,10 +123,6 @@ export function prometheusFiles(ctx: Pick<RenderContext, "env" | "has" | "option
 }
 
 const labels = appLabels(NAME, "metrics");
-
-function configMap(name: string, data: Record<string, string>): KubeObject {
-  return { apiVersion: "v1", kind: "ConfigMap", metadata: { name, labels }, data };
-}
 
 const httpPort = namedPort("http", PROMETHEUS_PORT, { protocol: "TCP" });
 

@@ -1,4 +1,5 @@
 import type { KubeObject } from "../../model/k8s.ts";
+import { configMap } from "./config-map.ts";
 import { contentHash } from "./content-hash.ts";
 import { GARAGE_BOOTSTRAP_SCRIPT } from "./garage-bootstrap-script.ts";
 import { GARAGE_PORTS } from "./garage-config.ts";
@@ -95,7 +96,7 @@ export function bootstrapObjects(i: GarageBootstrapInput): KubeObject[] {
   return [
     { apiVersion: "v1", kind: "ServiceAccount", metadata: { name: sa, labels }, automountServiceAccountToken: false },
     ...rbac,
-    { apiVersion: "v1", kind: "ConfigMap", metadata: { name: sa, labels }, data },
+    configMap(sa, labels, data),
     {
       apiVersion: "batch/v1",
       kind: "Job",

@@ -1,4 +1,5 @@
 import type { KubeObject } from "../../model/k8s.ts";
+import { configMap } from "./config-map.ts";
 import { configHashAnnotation } from "./content-hash.ts";
 import { clusterIPService, containerPorts, headlessName, headlessService, type ServicePort } from "./services.ts";
 import { statefulSet, volumeClaim } from "./statefulset.ts";
@@ -36,10 +37,10 @@ export interface GrafanaMonolithInput {
 
 /** ConfigMap, headless and ClusterIP Services, StatefulSet. */
 export function grafanaMonolith(o: GrafanaMonolithOptions, i: GrafanaMonolithInput): KubeObject[] {
-  const configMap = `${i.name}-config`;
+  const configMapName = `${i.name}-config`;
   const configFile = `${i.name}.yaml`;
   return [
-    { apiVersion: "v1", kind: "ConfigMap", metadata: { name: configMap, labels: i.labels }, data: { [configFile]: i.config } },
+    configMap(configMapName, i.labels, { [configFile]: i.config }),
     headlessService(headlessName(i.name), i.labels, i.ports),
     clusterIPService(i.name, i.labels, i.ports),
     statefulSet({
@@ -66,7 +67,7 @@ export function grafanaMonolith(o: GrafanaMonolithOptions, i: GrafanaMonolithInp
           }),
         ],
         volumes: [
-          { name: "config", configMap: { name: configMap } },
+          { name: "config", configMap: { name: configMapName } },
           { name: "tmp", emptyDir: {} },
         ],
       }),

@@ -1,4 +1,5 @@
 import type { KubeObject } from "../../model/k8s.ts";
+import { configMap } from "./config-map.ts";
 import { contentHash } from "./content-hash.ts";
 import { postgresInitSql, postgresRoles } from "./postgres-sql.ts";
 import { type Resources, restrictedContainer, restrictedPodSecurity, secretEnv } from "./workload.ts";
@@ -49,7 +50,7 @@ export function postgresInitObjects(i: PostgresInitInput): KubeObject[] {
   const password = (name: string, key: string) => secretEnv(name, i.credentialsSecret, key);
   const labels = { "app.kubernetes.io/name": i.name, "app.kubernetes.io/component": "database-init" };
   return [
-    { apiVersion: "v1", kind: "ConfigMap", metadata: { name: `${i.name}-init`, labels }, data },
+    configMap(`${i.name}-init`, labels, data),
     {
       apiVersion: "batch/v1",
       kind: "Job",
