@@ -1,5 +1,5 @@
 import type { App, RenderContext } from "../components/types.ts";
-import type { ResolvedEnvironment } from "../config/resolve.ts";
+import { type ResolvedEnvironment, resolveEnvironment } from "../config/resolve.ts";
 import { type SecretRequirement, secretId } from "../secrets/types.ts";
 
 /**
@@ -35,6 +35,15 @@ export function componentSecrets(env: ResolvedEnvironment, outPath = "manifests-
   }
   // Code-point order, not localeCompare: the order lands in build.json and must not depend on the machine's locale.
   return [...secrets.values()].sort((a, b) => (secretId(a) < secretId(b) ? -1 : secretId(a) > secretId(b) ? 1 : 0));
+}
+
+/**
+ * The Secrets environment `env` of a platform definition needs, for commands
+ * that do not render (secrets init/check, up). Throws ConfigError when the
+ * environment does not resolve.
+ */
+export function environmentSecrets(definition: unknown, env: string, opts: { file: string; profile?: string }): SecretRequirement[] {
+  return componentSecrets(resolveEnvironment(definition, env, opts));
 }
 
 function renderContext(env: ResolvedEnvironment, outPath: string): RenderContext {

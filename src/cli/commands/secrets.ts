@@ -1,6 +1,6 @@
 import { loadConfig } from "../../config/load.ts";
 import { requireEnvironmentNames, resolveEnvironment } from "../../config/resolve.ts";
-import { componentSecrets } from "../../render/components-to-apps.ts";
+import { environmentSecrets } from "../../render/components-to-apps.ts";
 import { initSecrets, setSecret } from "../../secrets/manage.ts";
 import { missingSecrets, secretsFile } from "../../secrets/store.ts";
 import { listFlag, parse, UsageError } from "../args.ts";
@@ -56,7 +56,7 @@ export const secretsCommand: Command = {
     const config = await loadConfig(values.config as string | undefined);
     const chosen = listFlag(values.env as string[] | undefined);
     const envs = chosen.length ? chosen : requireEnvironmentNames(config.definition, config.file);
-    const requirementsOf = (env: string) => componentSecrets(resolveEnvironment(config.definition, env, { file: config.file }));
+    const requirementsOf = (env: string) => environmentSecrets(config.definition, env, { file: config.file });
 
     if (action === "set") {
       const [id, key] = rest;
@@ -77,11 +77,10 @@ export const secretsCommand: Command = {
     }
 
     if (action === "check") {
-      const report = envs.map((env) => ({
-        env,
-        file: secretsFile(config.root, env),
-        missing: missingSecrets(requirementsOf(env), secretsFile(config.root, env)),
-      }));
+      const report = envs.map((env) => {
+        const file = secretsFile(config.root, env);
+        return { env, file, missing: missingSecrets(requirementsOf(env), file) };
+      });
       if (values.json) printJson({ complete: report.every((r) => r.missing.length === 0), environments: report });
       else {
         for (const r of report) {
