@@ -1,4 +1,4 @@
-import { locate } from "./apply.ts";
+import { describeDesired, locate } from "./apply.ts";
 import type { KubeClient } from "./client.ts";
 import { Discovery } from "./discovery.ts";
 import { ObjectRejectedError } from "./errors.ts";
@@ -24,6 +24,29 @@ export interface ClusterStatus {
   apps: AppStatus[];
   /** Apps the cluster has that the definition does not (the next `up` removes them). */
   removed: string[];
+  /** Every app in sync and ready, none removed: what `kindling status` exits 0 for. */
+  healthy: boolean;
+}
+
+/** A Job whose TTL deletes it once finished: gone after an `up` that saw it complete is not missing. */
+export function finishedJobCleanedUp(o: DesiredEnvironment["apps"][number]["objects"][number]): boolean {
+  if (o.kind !== "Job" || !o.apiVersion.startsWith("batch/")) return false;
+  return typeof (o.object.spec as { ttlSecondsAfterFinished?: unknown } | undefined)?.ttlSecondsAfterFinished === "number";
+}
+
+/** In sync: the record matches and nothing is missing; ready: nothing missing and every object ready. */
+function appStatus(name: string, change: AppChange, objects: number, missing: string[], notReady: AppStatus["notReady"]): AppStatus {
+  missing.sort();
+  notReady.sort((a, b) => a.object.localeCompare(b.object));
+  return {
+    name,
+    inSync: change === "unchanged" && missing.length === 0,
+    change,
+    ready: missing.length === 0 && notReady.length === 0,
+    objects,
+    missing,
+    notReady,
+  };
 }
 
 /**
@@ -31,12 +54,6 @@ export interface ClusterStatus {
  * rules `up` waits for, checked once). One LIST for the records, one GET per
  * object, a bounded number at a time.
  */
-/** A Job whose TTL deletes it once finished: gone after an `up` that saw it complete is not missing. */
-export function finishedJobCleanedUp(o: DesiredEnvironment["apps"][number]["objects"][number]): boolean {
-  if (o.kind !== "Job" || !o.apiVersion.startsWith("batch/")) return false;
-  return typeof (o.object.spec as { ttlSecondsAfterFinished?: unknown } | undefined)?.ttlSecondsAfterFinished === "number";
-}
-
 export async function clusterStatus(client: KubeClient, desired: DesiredEnvironment): Promise<ClusterStatus> {
   const live = await readLiveState(client);
   const discovery = new Discovery(client);
@@ -56,7 +73,7 @@ export async function clusterStatus(client: KubeClient, desired: DesiredEnvironm
         throw err;
       }
       const obj = await client.getOptional<{ apiVersion: string; kind: string }>(where.path);
-      const label = `${o.kind} ${o.namespace ? `${o.namespace}/` : ""}${o.name}`;
+      const label = describeDesired(o);
       // A Job with a TTL is deleted once complete; the recorded hash says it completed (up waited for it).
       if (!obj) {
         if (!(change === "unchanged" && finishedJobCleanedUp(o))) missing.push(label);
@@ -65,17 +82,7 @@ export async function clusterStatus(client: KubeClient, desired: DesiredEnvironm
         if (!r.ready) notReady.push({ object: label, reason: r.reason });
       }
     });
-    missing.sort();
-    notReady.sort((a, b) => a.object.localeCompare(b.object));
-    return {
-      name: app.name,
-      inSync: change === "unchanged" && missing.length === 0,
-      change,
-      ready: missing.length === 0 && notReady.length === 0,
-      objects: app.objects.length,
-      missing,
-      notReady,
-    };
+    return appStatus(app.name, change, app.objects.length, missing, notReady);
   });
   const names = new Set(desired.apps.map((a) => a.name));
   // The Secrets `up` decrypts and applies as the app "secrets": status does not decrypt, so it checks the
@@ -90,16 +97,9 @@ export async function clusterStatus(client: KubeClient, desired: DesiredEnvironm
       const path = `/api/v1/namespaces/${encodeURIComponent(n.namespace)}/secrets/${encodeURIComponent(n.name)}`;
       if (!(await client.getOptional(path))) missing.push(`Secret ${n.namespace}/${n.name}`);
     });
-    missing.sort();
-    apps.push({
-      name: SECRETS_APP,
-      inSync: change === "unchanged" && missing.length === 0,
-      change,
-      ready: missing.length === 0,
-      objects: named.length,
-      missing,
-      notReady: [],
-    });
+    apps.push(appStatus(SECRETS_APP, change, named.length, missing, []));
   }
-  return { cluster: live.cluster, apps, removed: [...live.parents.keys()].filter((n) => !names.has(n)).sort() };
+  const removed = [...live.parents.keys()].filter((n) => !names.has(n)).sort();
+  const healthy = apps.every((a) => a.inSync && a.ready) && removed.length === 0;
+  return { cluster: live.cluster, apps, removed, healthy };
 }

@@ -62,7 +62,7 @@ export const statusCommand: Command = {
     try {
       const status = await clusterStatus(client, desired);
       const endpoints = endpointsOf(desired);
-      const healthy = status.apps.every((a) => a.inSync && a.ready) && status.removed.length === 0;
+      const healthy = status.healthy;
       if (values.json) {
         printJson({
           env: desired.env,
