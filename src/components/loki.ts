@@ -1,4 +1,3 @@
-import { stringify } from "yaml";
 import * as s from "../config/schema.ts";
 import { garageS3 } from "./garage.ts";
 import { grafanaMonolith } from "./lib/grafana-monolith.ts";
@@ -77,20 +76,14 @@ export const loki = defineComponent<LokiOptions>({
       otlpIndexLabels: o.otlpIndexLabels,
     });
     return [
-      {
+      grafanaMonolith(o, {
         name: NAME,
-        namespace: o.namespace,
-        // Garage's bootstrap Job writes the S3 credentials Loki starts with.
-        dependsOn: s3 ? ["garage"] : [],
-        objects: grafanaMonolith(o, {
-          name: NAME,
-          labels,
-          config: stringify(config),
-          ports: [namedPort("http", LOKI_PORTS.http), namedPort("grpc", LOKI_PORTS.grpc)],
-          dataDir: LOKI_DATA_DIR,
-          credentials: s3?.secret,
-        }),
-      },
+        labels,
+        config,
+        ports: [namedPort("http", LOKI_PORTS.http), namedPort("grpc", LOKI_PORTS.grpc)],
+        dataDir: LOKI_DATA_DIR,
+        credentials: s3?.secret,
+      }),
     ];
   },
 });

@@ -1,4 +1,3 @@
-import { stringify } from "yaml";
 import * as s from "../config/schema.ts";
 import { garageS3 } from "./garage.ts";
 import { grafanaMonolith } from "./lib/grafana-monolith.ts";
@@ -67,25 +66,20 @@ export const tempo = defineComponent<TempoOptions>({
       env: ctx.env,
     });
     return [
-      {
+      grafanaMonolith(o, {
         name: NAME,
-        namespace: o.namespace,
-        dependsOn: s3 ? ["garage"] : [],
-        objects: grafanaMonolith(o, {
-          name: NAME,
-          labels,
-          config: stringify(config),
-          ports: [
-            namedPort("http", TEMPO_PORTS.http),
-            namedPort("grpc", TEMPO_PORTS.grpc),
-            // appProtocol lets the mesh treat OTLP gRPC as HTTP/2 instead of opaque TCP.
-            namedPort("otlp-grpc", TEMPO_PORTS.otlpGrpc, { appProtocol: "grpc" }),
-            namedPort("otlp-http", TEMPO_PORTS.otlpHttp),
-          ],
-          dataDir: TEMPO_DATA_DIR,
-          credentials: s3?.secret,
-        }),
-      },
+        labels,
+        config,
+        ports: [
+          namedPort("http", TEMPO_PORTS.http),
+          namedPort("grpc", TEMPO_PORTS.grpc),
+          // appProtocol lets the mesh treat OTLP gRPC as HTTP/2 instead of opaque TCP.
+          namedPort("otlp-grpc", TEMPO_PORTS.otlpGrpc, { appProtocol: "grpc" }),
+          namedPort("otlp-http", TEMPO_PORTS.otlpHttp),
+        ],
+        dataDir: TEMPO_DATA_DIR,
+        credentials: s3?.secret,
+      }),
     ];
   },
 });

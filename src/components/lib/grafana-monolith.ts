@@ -1,4 +1,5 @@
-import type { KubeObject } from "../../model/k8s.ts";
+import { stringify } from "yaml";
+import type { App } from "../types.ts";
 import { configMap } from "./config-map.ts";
 import { configHashAnnotation } from "./content-hash.ts";
 import { clusterIPService, containerPorts, headlessName, headlessService, type ServicePort } from "./services.ts";
@@ -13,6 +14,7 @@ import { type Resources, restrictedContainer, restrictedPodSpec } from "./worklo
 
 /** The options Loki and Tempo both have, with the same meaning. */
 export interface GrafanaMonolithOptions {
+  namespace: string;
   image: string;
   resources: Resources;
   /** Size of the local volume. */
@@ -25,29 +27,34 @@ export interface GrafanaMonolithInput {
   /** "loki" or "tempo": names the objects, the container, /etc/<name> and <name>.yaml. */
   name: string;
   labels: Record<string, string>;
-  /** The text of <name>.yaml. */
-  config: string;
+  /** The content of <name>.yaml. */
+  config: unknown;
   /** Service ports, one of them "http" (the probes use it); the container exposes all of them. */
   ports: ServicePort[];
   /** Where the local volume is mounted. */
   dataDir: string;
-  /** Secret whose keys become environment variables (S3 credentials); none without Garage. */
+  /**
+   * Secret whose keys become environment variables (S3 credentials); none
+   * without Garage. Garage's bootstrap Job writes it, so the app then comes
+   * after Garage's.
+   */
   credentials?: string;
 }
 
-/** ConfigMap, headless and ClusterIP Services, StatefulSet. */
-export function grafanaMonolith(o: GrafanaMonolithOptions, i: GrafanaMonolithInput): KubeObject[] {
+/** The app: ConfigMap, headless and ClusterIP Services, StatefulSet. */
+export function grafanaMonolith(o: GrafanaMonolithOptions, i: GrafanaMonolithInput): App {
   const configMapName = `${i.name}-config`;
   const configFile = `${i.name}.yaml`;
-  return [
-    configMap(configMapName, i.labels, { [configFile]: i.config }),
+  const config = stringify(i.config);
+  const objects = [
+    configMap(configMapName, i.labels, { [configFile]: config }),
     headlessService(headlessName(i.name), i.labels, i.ports),
     clusterIPService(i.name, i.labels, i.ports),
     statefulSet({
       name: i.name,
       labels: i.labels,
       // The config is read at start only: a change must roll the pod.
-      podAnnotations: configHashAnnotation(i.config),
+      podAnnotations: configHashAnnotation(config),
       // uid 10001 is the loki and the tempo user of the upstream images (tempo's since 2.5).
       pod: restrictedPodSpec(10001, {
         containers: [
@@ -74,4 +81,5 @@ export function grafanaMonolith(o: GrafanaMonolithOptions, i: GrafanaMonolithInp
       volumeClaims: [volumeClaim("data", o.storage, o.storageClass)],
     }),
   ];
+  return { name: i.name, namespace: o.namespace, dependsOn: i.credentials ? ["garage"] : [], objects };
 }
