@@ -102,7 +102,7 @@ export function parseYamlStream(text: string, where: (index: number, line: numbe
  * Checks that a document is a Kubernetes object kindling can place in a file:
  * a mapping with apiVersion, kind and metadata.name.
  */
-export function asKubeObject(value: unknown, where: string): KubeObject {
+function asKubeObject(value: unknown, where: string): KubeObject {
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
     throw new Error(`${where}: expected a Kubernetes object (a mapping), got ${Array.isArray(value) ? "a list" : typeof value}`);
   }

@@ -30,7 +30,7 @@ export function helmSpawnCount(): number {
 }
 
 /** The helm binary kindling will run, or a HelmNotFoundError naming the fix. */
-export function helmBinary(chart: string): string {
+function helmBinary(chart: string): string {
   const found = locateTool("helm");
   if (found) return found;
   const override = process.env.KINDLING_HELM_BIN;

@@ -20,7 +20,7 @@ export function validateSpecs(specs: ChartSpec[]): void {
   }
 }
 
-export function isOci(repository: string): boolean {
+function isOci(repository: string): boolean {
   return repository.startsWith("oci://");
 }
 

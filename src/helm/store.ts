@@ -17,7 +17,7 @@ export interface ArchiveId {
   digest: string;
 }
 
-export function chartsDir(cacheDir: string): string {
+function chartsDir(cacheDir: string): string {
   return join(cacheDir, "charts");
 }
 

@@ -9,7 +9,7 @@ import { renderEnvironment } from "./render-environment.ts";
 import { type RenderedEnvironment, ValidationError } from "./types.ts";
 import { writeEnvironment } from "./write.ts";
 
-export const DEFAULT_OUT_DIR = "manifests-result";
+const DEFAULT_OUT_DIR = "manifests-result";
 export const LOCK_FILE = "charts.lock.yaml";
 
 export interface BuildOptions {

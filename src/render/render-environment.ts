@@ -12,7 +12,7 @@ import { addCommonLabels, classify, fileNames, fillNamespace, missingNamespaces,
 import type { ObjectIssue, RenderedApp, RenderedEnvironment, RenderedObject } from "./types.ts";
 import { ValidationError } from "./types.ts";
 
-export const NAMESPACES_APP = "namespaces";
+const NAMESPACES_APP = "namespaces";
 
 export interface RenderEnvironmentOptions {
   /** Folder holding kindling.config.ts; Kustomize and file inputs are relative to it. */

@@ -4,10 +4,10 @@ import type { SourcedObject } from "./expand.ts";
 import type { ObjectClass } from "./types.ts";
 
 /** Namespaces every cluster has; kindling never writes them. */
-export const BUILTIN_NAMESPACES = new Set(["default", "kube-system", "kube-public", "kube-node-lease"]);
+const BUILTIN_NAMESPACES = new Set(["default", "kube-system", "kube-public", "kube-node-lease"]);
 
-export const APP_LABEL = "kindling.dev/app";
-export const PART_OF_LABEL = "app.kubernetes.io/part-of";
+const APP_LABEL = "kindling.dev/app";
+const PART_OF_LABEL = "app.kubernetes.io/part-of";
 
 export type ScopeOf = (apiVersion: string, kind: string) => boolean | undefined;
 

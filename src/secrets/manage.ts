@@ -12,7 +12,7 @@ import { type SecretRequirement, secretId } from "./types.ts";
 type Values = Record<string, Record<string, string>>;
 
 /** Annotation on each bootstrapped Secret: sha256 of its values' ciphertext in the SOPS file. */
-export const ENCRYPTED_DIGEST = "kindling.dev/encrypted-digest";
+const ENCRYPTED_DIGEST = "kindling.dev/encrypted-digest";
 
 export interface InitResult {
   file: string;
@@ -151,7 +151,7 @@ async function writeValues(file: string, values: Values, recipients: string[]): 
  * are encrypted to the team's keys listed in .sops.yaml, which is created with
  * your key the first time and committed; teammates are added there.
  */
-export const PERSONAL_ENVIRONMENTS = new Set(["local"]);
+const PERSONAL_ENVIRONMENTS = new Set(["local"]);
 
 async function recipientsFor(root: string, env: string, keyFile: string): Promise<string[]> {
   if (PERSONAL_ENVIRONMENTS.has(env)) return [await agePublicKey(keyFile)];

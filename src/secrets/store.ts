@@ -33,7 +33,7 @@ export async function ensureDir(file: string): Promise<void> {
 }
 
 /** Keys present per Secret, read from the encrypted file without decrypting it. */
-export function storedKeys(file: string): Map<string, Set<string>> {
+function storedKeys(file: string): Map<string, Set<string>> {
   const out = new Map<string, Set<string>>();
   if (!existsSync(file)) return out;
   let doc: unknown;

@@ -15,7 +15,7 @@ export function cacheDir(): string {
 }
 
 /** Tools installed by scripts/tools/install.sh land here. */
-export function toolsBinDir(): string {
+function toolsBinDir(): string {
   return join(cacheDir(), "tools", "bin");
 }
 

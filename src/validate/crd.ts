@@ -250,7 +250,7 @@ interface Interned {
   nodes: number;
 }
 
-export function factorSchema(root: Record<string, unknown>): Record<string, unknown> {
+function factorSchema(root: Record<string, unknown>): Record<string, unknown> {
   const table = new Map<string, Interned>();
   const idOf = new Map<object, Interned>();
 
@@ -362,7 +362,7 @@ export interface CompiledSchema {
 
 const compiled = new Map<string, CompiledSchema>();
 
-export function schemaHash(schema: unknown): string {
+function schemaHash(schema: unknown): string {
   return createHash("sha256")
     .update(CONVERTER_VERSION)
     .update(JSON.stringify(schema) ?? "")

@@ -52,7 +52,7 @@ export function pointerToPath(pointer: string, root: unknown): string {
 }
 
 /** The value at a JSON pointer, or undefined. */
-export function valueAt(pointer: string, root: unknown): unknown {
+function valueAt(pointer: string, root: unknown): unknown {
   if (pointer === "" || pointer === "/") return root;
   let node: unknown = root;
   for (const raw of pointer.slice(1).split("/")) {
@@ -65,7 +65,7 @@ export function valueAt(pointer: string, root: unknown): unknown {
 // ---------------------------------------------------------------------------
 // Describing values
 
-export function jsonType(value: unknown): string {
+function jsonType(value: unknown): string {
   if (value === null) return "null";
   if (Array.isArray(value)) return "array";
   if (typeof value === "number") return Number.isInteger(value) ? "integer" : "number";
@@ -151,7 +151,7 @@ export function typeMessage(expected: readonly string[], value: unknown): string
 }
 
 /** Sentence for one (already merged) error. `value` is the data at the error's path. */
-export function messageFor(error: AjvLikeError, value: unknown): string {
+function messageFor(error: AjvLikeError, value: unknown): string {
   const p = error.params;
   switch (error.keyword) {
     case "type":

@@ -17,7 +17,7 @@ const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 
 const MAX_ANNOTATIONS_BYTES = 256 * 1024;
 
-export const OBJECT_META_FIELDS: readonly string[] = [
+const OBJECT_META_FIELDS: readonly string[] = [
   "name",
   "generateName",
   "namespace",
@@ -48,7 +48,7 @@ export function nameRuleFor(group: string, kind: string): NameRule {
 }
 
 /** undefined if valid, else the reason (without the value). */
-export function checkDns1123Subdomain(value: string): string | undefined {
+function checkDns1123Subdomain(value: string): string | undefined {
   if (value.length > 253) return "must be no more than 253 characters";
   if (!DNS1123_SUBDOMAIN.test(value)) {
     return "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com')";
@@ -56,7 +56,7 @@ export function checkDns1123Subdomain(value: string): string | undefined {
   return undefined;
 }
 
-export function checkDns1123Label(value: string): string | undefined {
+function checkDns1123Label(value: string): string | undefined {
   if (value.length > 63) return "must be no more than 63 characters";
   if (!DNS1123_LABEL.test(value)) {
     return "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name')";
@@ -79,7 +79,7 @@ function checkPathSegment(value: string): string | undefined {
   return undefined;
 }
 
-export function checkName(value: string, rule: NameRule): string | undefined {
+function checkName(value: string, rule: NameRule): string | undefined {
   switch (rule) {
     case "label":
       return checkDns1123Label(value);
@@ -93,7 +93,7 @@ export function checkName(value: string, rule: NameRule): string | undefined {
 }
 
 /** Label and annotation keys: an optional DNS subdomain prefix and a name part. */
-export function checkQualifiedName(key: string): string | undefined {
+function checkQualifiedName(key: string): string | undefined {
   const slash = key.indexOf("/");
   const prefix = slash >= 0 ? key.slice(0, slash) : undefined;
   const name = slash >= 0 ? key.slice(slash + 1) : key;
@@ -111,7 +111,7 @@ export function checkQualifiedName(key: string): string | undefined {
   return undefined;
 }
 
-export function checkLabelValue(value: string): string | undefined {
+function checkLabelValue(value: string): string | undefined {
   if (value.length > 63) return "must be no more than 63 characters";
   if (!LABEL_VALUE.test(value)) {
     return "a valid label value must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue', 'my_value' or '12345')";

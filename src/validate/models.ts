@@ -27,7 +27,7 @@ import { splitApiVersion } from "../model/k8s.ts";
 import type { AjvLikeError, RawValidate } from "./types.ts";
 
 /** Packages searched, in order. */
-export const MODEL_PACKAGES: readonly string[] = [
+const MODEL_PACKAGES: readonly string[] = [
   "kubernetes-models",
   "@kubernetes-models/istio",
   "@kubernetes-models/argo-cd",
