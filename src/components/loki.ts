@@ -1,10 +1,10 @@
 import * as s from "../config/schema.ts";
 import { garageS3 } from "./garage.ts";
-import { grafanaMonolith } from "./lib/grafana-monolith.ts";
+import { grafanaMonolith, grafanaMonolithSizeDefaults, grafanaMonolithSizeOptions } from "./lib/grafana-monolith.ts";
 import { LOKI_DATA_DIR, LOKI_PORTS, lokiConfig } from "./lib/loki-config.ts";
 import { namespaceOption } from "./lib/option-schemas.ts";
 import { namedPort } from "./lib/services.ts";
-import { appLabels, type Resources, resourcesSchema } from "./lib/workload.ts";
+import { appLabels, type Resources } from "./lib/workload.ts";
 import { defineComponent } from "./types.ts";
 
 export interface LokiOptions {
@@ -39,9 +39,7 @@ export const loki = defineComponent<LokiOptions>({
     ingestionRateMb: s.int({ min: 1, max: 1024 }),
     ingestionBurstMb: s.int({ min: 1, max: 2048 }),
     otlpIndexLabels: s.array(s.string({ minLength: 1 })),
-    storage: s.quantity(),
-    storageClass: s.optional(s.string({ minLength: 1 })),
-    resources: resourcesSchema,
+    ...grafanaMonolithSizeOptions,
   }),
   defaults: ({ env }) => ({
     namespace: "observability",
@@ -60,11 +58,7 @@ export const loki = defineComponent<LokiOptions>({
       "k8s.daemonset.name",
       "k8s.container.name",
     ],
-    storage: env === "local" ? "2Gi" : "10Gi",
-    resources:
-      env === "local"
-        ? { cpuRequest: "100m", memoryRequest: "192Mi", cpuLimit: "1", memoryLimit: "512Mi" }
-        : { cpuRequest: "250m", memoryRequest: "384Mi", cpuLimit: "2", memoryLimit: "1Gi" },
+    ...grafanaMonolithSizeDefaults(env),
   }),
   render: (ctx, o) => {
     const s3 = garageS3(ctx, NAME);

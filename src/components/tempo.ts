@@ -1,10 +1,10 @@
 import * as s from "../config/schema.ts";
 import { garageS3 } from "./garage.ts";
-import { grafanaMonolith } from "./lib/grafana-monolith.ts";
+import { grafanaMonolith, grafanaMonolithSizeDefaults, grafanaMonolithSizeOptions } from "./lib/grafana-monolith.ts";
 import { namespaceOption } from "./lib/option-schemas.ts";
 import { namedPort } from "./lib/services.ts";
 import { TEMPO_DATA_DIR, TEMPO_PORTS, tempoConfig } from "./lib/tempo-config.ts";
-import { appLabels, type Resources, resourcesSchema } from "./lib/workload.ts";
+import { appLabels, type Resources } from "./lib/workload.ts";
 import { defineComponent, type RenderContext } from "./types.ts";
 
 export interface TempoOptions {
@@ -43,19 +43,13 @@ export const tempo = defineComponent<TempoOptions>({
     image: s.string({ minLength: 1 }),
     retention: s.string({ pattern: /^[0-9]+[hms]$/, patternHint: 'a duration in hours, e.g. "168h"' }),
     remoteWriteUrl: s.optional(s.string({ pattern: /^https?:\/\/\S+$/, patternHint: "an http(s) URL" })),
-    storage: s.quantity(),
-    storageClass: s.optional(s.string({ minLength: 1 })),
-    resources: resourcesSchema,
+    ...grafanaMonolithSizeOptions,
   }),
   defaults: ({ env }) => ({
     namespace: "observability",
     image: "docker.io/grafana/tempo:2.8.2",
     retention: env === "local" ? "48h" : "168h",
-    storage: env === "local" ? "2Gi" : "10Gi",
-    resources:
-      env === "local"
-        ? { cpuRequest: "100m", memoryRequest: "192Mi", cpuLimit: "1", memoryLimit: "512Mi" }
-        : { cpuRequest: "250m", memoryRequest: "384Mi", cpuLimit: "2", memoryLimit: "1Gi" },
+    ...grafanaMonolithSizeDefaults(env),
   }),
   render: (ctx, o) => {
     const s3 = garageS3(ctx, NAME);

@@ -1,10 +1,11 @@
 import { stringify } from "yaml";
+import * as s from "../../config/schema.ts";
 import type { App } from "../types.ts";
 import { configMap } from "./config-map.ts";
 import { configHashAnnotation } from "./content-hash.ts";
 import { clusterIPService, containerPorts, headlessName, headlessService, type ServicePort } from "./services.ts";
 import { statefulSet, volumeClaim } from "./statefulset.ts";
-import { type Resources, restrictedContainer, restrictedPodSpec } from "./workload.ts";
+import { type Resources, resourcesSchema, restrictedContainer, restrictedPodSpec } from "./workload.ts";
 
 /**
  * Loki and Tempo run the same way: one Grafana Labs binary in monolithic
@@ -20,6 +21,24 @@ export interface GrafanaMonolithOptions {
   /** Size of the local volume. */
   storage: string;
   storageClass?: string;
+}
+
+/** Schemas of the local volume and the size, the last options of both components. */
+export const grafanaMonolithSizeOptions = {
+  storage: s.quantity(),
+  storageClass: s.optional(s.string({ minLength: 1 })),
+  resources: resourcesSchema,
+};
+
+/** Both are sized alike: a small volume and pod locally, larger ones elsewhere. */
+export function grafanaMonolithSizeDefaults(env: string): Pick<GrafanaMonolithOptions, "storage" | "resources"> {
+  return {
+    storage: env === "local" ? "2Gi" : "10Gi",
+    resources:
+      env === "local"
+        ? { cpuRequest: "100m", memoryRequest: "192Mi", cpuLimit: "1", memoryLimit: "512Mi" }
+        : { cpuRequest: "250m", memoryRequest: "384Mi", cpuLimit: "2", memoryLimit: "1Gi" },
+  };
 }
 
 /** What differs between Loki and Tempo. */
