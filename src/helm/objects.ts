@@ -99,14 +99,31 @@ export function parseYamlStream(text: string, where: (index: number, line: numbe
 }
 
 /**
+ * Every Kubernetes object in a YAML stream of plain manifests (Lists stand for
+ * their items), each marked with the origin `originOf` gives its document.
+ */
+export function kubeObjectsIn(
+  text: string,
+  where: (index: number, line: number) => string,
+  originOf: (doc: ParsedDoc) => ObjectOrigin,
+): KubeObject[] {
+  return parseYamlStream(text, where).flatMap((doc) =>
+    asKubeObjects(doc.value, where(doc.index, doc.line)).map((obj) => {
+      setOrigin(obj, originOf(doc));
+      return obj;
+    }),
+  );
+}
+
+/**
  * Checks that a document is a Kubernetes object kindling can place in a file:
  * a mapping with apiVersion, kind and metadata.name.
  */
 function asKubeObject(value: unknown, where: string): KubeObject {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+  if (!isPlainObject(value)) {
     throw new Error(`${where}: expected a Kubernetes object (a mapping), got ${Array.isArray(value) ? "a list" : typeof value}`);
   }
-  const obj = value as Record<string, unknown>;
+  const obj = value;
   const missing: string[] = [];
   if (typeof obj.apiVersion !== "string" || obj.apiVersion === "") missing.push("apiVersion");
   if (typeof obj.kind !== "string" || obj.kind === "") missing.push("kind");

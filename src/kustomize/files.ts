@@ -3,7 +3,7 @@
  * dropped, every document checked to be a Kubernetes object with a name.
  */
 import { readFile } from "node:fs/promises";
-import { asKubeObjects, parseYamlStream, setOrigin } from "../helm/objects.ts";
+import { kubeObjectsIn } from "../helm/objects.ts";
 import type { KubeObject } from "../model/k8s.ts";
 
 /** A plain YAML include that cannot be used; names the file and the document. */
@@ -32,12 +32,7 @@ export async function readYamlFile(file: string): Promise<KubeObject[]> {
   }
   const where = (index: number, line: number) => `${file}: document ${index} (line ${line})`;
   try {
-    return parseYamlStream(text, where).flatMap((doc) =>
-      asKubeObjects(doc.value, where(doc.index, doc.line)).map((obj) => {
-        setOrigin(obj, { kind: "file", file, document: doc.index });
-        return obj;
-      }),
-    );
+    return kubeObjectsIn(text, where, (doc) => ({ kind: "file", file, document: doc.index }));
   } catch (e) {
     throw new YamlFileError(file, (e as Error).message);
   }

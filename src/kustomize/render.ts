@@ -5,7 +5,7 @@
  */
 import { existsSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { asKubeObjects, parseYamlStream, setOrigin } from "../helm/objects.ts";
+import { kubeObjectsIn } from "../helm/objects.ts";
 import type { KubeObject } from "../model/k8s.ts";
 import { locateTool } from "../tools/locate.ts";
 import { runTool } from "../tools/run.ts";
@@ -50,12 +50,7 @@ export async function renderKustomization(dir: string): Promise<KubeObject[]> {
   }
   const where = (index: number) => `kustomize output of ${abs}, document ${index}`;
   try {
-    return parseYamlStream(stdout, where).flatMap((doc) =>
-      asKubeObjects(doc.value, where(doc.index)).map((obj) => {
-        setOrigin(obj, { kind: "kustomize", dir: abs });
-        return obj;
-      }),
-    );
+    return kubeObjectsIn(stdout, where, () => ({ kind: "kustomize", dir: abs }));
   } catch (e) {
     throw new KustomizeError(abs, (e as Error).message, "fix the kustomization named above");
   }
