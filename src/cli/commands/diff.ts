@@ -1,11 +1,10 @@
 import { diffEnvironment } from "../../cluster/diff.ts";
-import { connectTarget, resolveTarget } from "../../cluster/target.ts";
+import { connectTarget } from "../../cluster/target.ts";
 import { listFlag, parse } from "../args.ts";
 import { EXIT } from "../exit-codes.ts";
 import type { Command } from "../main.ts";
 import { bold, dim, green, info, printJson, red, yellow } from "../output.ts";
-import { desiredFor } from "./status.ts";
-import { CLUSTER_FLAGS, CLUSTER_FLAGS_HELP } from "./up.ts";
+import { CLUSTER_FLAGS, CLUSTER_FLAGS_HELP, desiredFor, targetOf } from "./cluster-flags.ts";
 
 const HELP = `Usage: kindling diff [flags]
 
@@ -36,13 +35,7 @@ export const diffCommand: Command = {
       return EXIT.ok;
     }
     const desired = await desiredFor("diff", values);
-    const client = connectTarget(
-      resolveTarget({
-        name: values.name as string | undefined,
-        kubeconfig: values.kubeconfig as string | undefined,
-        context: values.context as string | undefined,
-      }),
-    );
+    const client = connectTarget(targetOf(values));
     try {
       const apps = await diffEnvironment(client, desired, { apps: listFlag(values.app as string[] | undefined) });
       const changed = apps.some((a) => a.changed);

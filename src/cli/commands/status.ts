@@ -1,13 +1,11 @@
 import { endpointsOf } from "../../cluster/endpoints.ts";
-import { type DesiredEnvironment, fromRendered, readRendered } from "../../cluster/manifests.ts";
 import { clusterStatus } from "../../cluster/status.ts";
-import { connectTarget, resolveTarget } from "../../cluster/target.ts";
-import { build } from "../../render/build.ts";
-import { parse, UsageError } from "../args.ts";
+import { connectTarget } from "../../cluster/target.ts";
+import { parse } from "../args.ts";
 import { EXIT } from "../exit-codes.ts";
 import type { Command } from "../main.ts";
-import { bold, dim, green, info, printJson, red, table, warn, yellow } from "../output.ts";
-import { CLUSTER_FLAGS, CLUSTER_FLAGS_HELP } from "./up.ts";
+import { bold, dim, green, info, printJson, red, table, yellow } from "../output.ts";
+import { CLUSTER_FLAGS, CLUSTER_FLAGS_HELP, desiredFor, targetOf } from "./cluster-flags.ts";
 
 const HELP = `Usage: kindling status [flags]
 
@@ -27,23 +25,6 @@ Examples:
 Exit codes: 0 every app in sync and ready, 1 not, 2 usage, 3 cluster unreachable.
 `;
 
-/** The environment as the definition renders it now; in memory, or from --manifests. */
-export async function desiredFor(command: string, values: Record<string, unknown>): Promise<DesiredEnvironment> {
-  if (values.manifests) return readRendered(values.manifests as string);
-  const env = (values.env as string | undefined) ?? "local";
-  const result = await build({
-    config: values.config as string | undefined,
-    envs: [env],
-    profile: values.profile as string | undefined,
-    write: false,
-    offline: Boolean(values.offline),
-    warn,
-  });
-  const rendered = result.environments[0];
-  if (!rendered) throw new UsageError(`environment ${env} rendered nothing`, command);
-  return fromRendered(rendered, result.outDir);
-}
-
 export const statusCommand: Command = {
   summary: "per app: in sync with the definition? ready? plus endpoints",
   async run(argv) {
@@ -53,12 +34,7 @@ export const statusCommand: Command = {
       return EXIT.ok;
     }
     const desired = await desiredFor("status", values);
-    const target = resolveTarget({
-      name: values.name as string | undefined,
-      kubeconfig: values.kubeconfig as string | undefined,
-      context: values.context as string | undefined,
-    });
-    const client = connectTarget(target);
+    const client = connectTarget(targetOf(values));
     try {
       const status = await clusterStatus(client, desired);
       const endpoints = endpointsOf(desired);

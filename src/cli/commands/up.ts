@@ -1,10 +1,9 @@
 import { dirname, relative, resolve } from "node:path";
 import { ClusterError, NotReadyError, ObjectRejectedError } from "../../cluster/errors.ts";
 import { estimateColdUp } from "../../cluster/estimates.ts";
-import { fromRendered, imagesOf } from "../../cluster/manifests.ts";
+import { imagesOf } from "../../cluster/manifests.ts";
 import type { PlanEvents, StepResult } from "../../cluster/plan.ts";
 import { renderUnlessCurrent } from "../../cluster/render-fingerprint.ts";
-import { resolveTarget } from "../../cluster/target.ts";
 import { type UpReport, up } from "../../cluster/up.ts";
 import { upPlan } from "../../cluster/up-plan.ts";
 import { PROFILES } from "../../components/types.ts";
@@ -17,29 +16,7 @@ import { parse, UsageError } from "../args.ts";
 import { EXIT } from "../exit-codes.ts";
 import type { Command } from "../main.ts";
 import { bold, dim, green, info, printJson, red, table, warn, yellow } from "../output.ts";
-
-/** Flags every cluster command shares: which environment, which cluster. */
-export const CLUSTER_FLAGS = {
-  env: { type: "string", short: "e" },
-  profile: { type: "string", short: "p" },
-  config: { type: "string", short: "c" },
-  name: { type: "string" },
-  kubeconfig: { type: "string" },
-  context: { type: "string" },
-  manifests: { type: "string" },
-  offline: { type: "boolean" },
-  json: { type: "boolean" },
-} as const;
-
-export const CLUSTER_FLAGS_HELP = `  -e, --env <name>         environment (default: local)
-  -p, --profile <name>     dev-fast | cilium | full (default: the environment's profile)
-  -c, --config <file>      platform definition (default: kindling.config.ts)
-      --name <cluster>     Kind cluster name (default: kindling; kubeconfig context kind-<name>)
-      --kubeconfig <file>  use the cluster this kubeconfig points at instead of Kind (never created or deleted)
-      --context <name>     kubeconfig context of that cluster (implies an existing cluster)
-      --manifests <dir>    use an already rendered manifests-result/<env> folder instead of rendering
-      --offline            render without network (charts from the cache or mirror)
-      --json               machine-readable result on stdout`;
+import { CLUSTER_FLAGS, CLUSTER_FLAGS_HELP, renderDesired, targetOf } from "./cluster-flags.ts";
 
 const HELP = `Usage: kindling up [flags]
 
@@ -139,12 +116,7 @@ export const upCommand: Command = {
       if (reused) say(dim(`  render: no input changed since the last build, reusing ${relative(process.cwd(), dir) || dir}`));
       return dir;
     };
-    const target = resolveTarget({
-      name: values.name as string | undefined,
-      kubeconfig: values.kubeconfig as string | undefined,
-      context: values.context as string | undefined,
-      log: (l) => say(dim(`    kind: ${l}`)),
-    });
+    const target = targetOf(values, (l) => say(dim(`    kind: ${l}`)));
 
     // What runs when Ctrl-C/SIGTERM arrives: named in the "interrupted" message.
     const running = new Set<string>();
@@ -319,18 +291,13 @@ function compactDeps(deps: string[]): string {
 async function dryRun(env: string, profile: string | undefined, values: Record<string, unknown>): Promise<number> {
   const render = async (p: string | undefined) => {
     const started = performance.now();
-    const opts = {
+    const desired = await renderDesired("up", {
       config: values.config as string | undefined,
-      envs: [env],
+      env,
       profile: p,
-      write: false,
       offline: Boolean(values.offline),
-      warn,
-    };
-    const result = await build(opts);
-    const rendered = result.environments[0];
-    if (!rendered) throw new UsageError(`environment ${env} rendered nothing`, "up");
-    return { desired: fromRendered(rendered, result.outDir), ms: performance.now() - started };
+    });
+    return { desired, ms: performance.now() - started };
   };
   // The plan of what `up` would run here (the environment's own profile unless --profile), then every profile's estimate.
   const own = await render(profile);
