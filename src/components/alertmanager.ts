@@ -10,6 +10,7 @@ import {
 } from "./lib/alertmanager-config.ts";
 import { configMap } from "./lib/config-map.ts";
 import { configHashAnnotation } from "./lib/content-hash.ts";
+import { httpUrlOption, namespaceOption, storageClassOption } from "./lib/option-schemas.ts";
 import { containerPorts, headlessService, namedPort, nodePortService } from "./lib/services.ts";
 import { statefulSet, volumeClaim } from "./lib/statefulset.ts";
 import { appLabels, type Resources, resourcesSchema, restrictedContainer, restrictedPodSpec } from "./lib/workload.ts";
@@ -41,15 +42,15 @@ const CONFIG_FILE = "alertmanager.yml";
 const duration = s.string({ pattern: /^[0-9]+(ms|s|m|h|d|w|y)$/, patternHint: 'a duration such as "30s" or "4h"' });
 
 const options: s.ObjectSchema<AlertmanagerOptions> = s.object({
-  namespace: s.string({ pattern: /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, patternHint: "a namespace name" }),
+  namespace: namespaceOption,
   image: s.string({ minLength: 1 }),
   replicas: s.int({ min: 1, max: 5 }),
   resources: resourcesSchema,
   storage: s.quantity(),
-  storageClass: s.optional(s.string({ minLength: 1 })),
+  storageClass: storageClassOption,
   nodePort: s.nodePort({ doc: "NodePort of the web UI and API" }),
   route: s.object({ groupWait: duration, groupInterval: duration, repeatInterval: duration }),
-  webhookUrl: s.optional(s.string({ pattern: /^https?:\/\/\S+$/, patternHint: "an http(s) URL" })),
+  webhookUrl: s.optional(httpUrlOption),
 });
 
 export const alertmanager = defineComponent<AlertmanagerOptions>({

@@ -4,7 +4,7 @@ import { configMap } from "./lib/config-map.ts";
 import { configHashAnnotation } from "./lib/content-hash.ts";
 import { bootstrapObjects, type GarageClient } from "./lib/garage-bootstrap.ts";
 import { GARAGE_DATA_DIR, GARAGE_META_DIR, GARAGE_PORTS, garageToml, storageBytes } from "./lib/garage-config.ts";
-import { namespaceOption } from "./lib/option-schemas.ts";
+import { namespaceOption, storageClassOption } from "./lib/option-schemas.ts";
 import { clusterIPService, headlessName, headlessService, namedPort } from "./lib/services.ts";
 import { statefulSet, volumeClaim } from "./lib/statefulset.ts";
 import { appLabels, type Resources, resourcesSchema, restrictedContainer, restrictedPodSpec, secretEnv } from "./lib/workload.ts";
@@ -85,7 +85,7 @@ export const garage = defineComponent<GarageOptions>({
     zone: s.string({ pattern: /^[a-z0-9-]+$/, patternHint: "a zone name (lower case, digits, dashes)" }),
     metadataStorage: s.quantity(),
     dataStorage: s.quantity(),
-    storageClass: s.optional(s.string({ minLength: 1 })),
+    storageClass: storageClassOption,
     resources: resourcesSchema,
     bootstrap: s.object({ image: s.string({ minLength: 1 }), resources: resourcesSchema }),
   }),

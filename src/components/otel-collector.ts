@@ -4,7 +4,7 @@ import type { KubeObject } from "../model/k8s.ts";
 import { configMap } from "./lib/config-map.ts";
 import { configHashAnnotation } from "./lib/content-hash.ts";
 import { deployment, keepOnePodUp } from "./lib/deployment.ts";
-import { namespaceOption } from "./lib/option-schemas.ts";
+import { httpUrlOption, namespaceOption } from "./lib/option-schemas.ts";
 import { collectorImage, RUNTIME_UID } from "./lib/otelcol-builder.ts";
 import { COLLECTOR_PORTS, type CollectorConfigInput, collectorConfig, POD_IP_ENV } from "./lib/otelcol-config.ts";
 import { kindlingDistribution } from "./lib/otelcol-distribution.ts";
@@ -51,8 +51,8 @@ const options: s.ObjectSchema<OtelCollectorOptions> = s.object({
   replicas: s.int({ min: 1, max: 10 }),
   resources: resourcesSchema,
   tempoEndpoint: s.optional(s.string({ pattern: /^[^\s/:]+:[0-9]+$/, patternHint: 'host:port such as "tempo.observability.svc:4317"' })),
-  lokiEndpoint: s.optional(s.string({ pattern: /^https?:\/\/\S+$/, patternHint: "an http(s) URL" })),
-  remoteWriteUrl: s.optional(s.string({ pattern: /^https?:\/\/\S+$/, patternHint: "an http(s) URL" })),
+  lokiEndpoint: s.optional(httpUrlOption),
+  remoteWriteUrl: s.optional(httpUrlOption),
   memoryLimiter: s.object({
     limitPercentage: percent("hard limit, percent of the memory limit"),
     spikeLimitPercentage: percent("headroom below the hard limit"),

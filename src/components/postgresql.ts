@@ -1,6 +1,6 @@
 import * as s from "../config/schema.ts";
 import type { KubeObject } from "../model/k8s.ts";
-import { namespaceOption } from "./lib/option-schemas.ts";
+import { namespaceOption, storageClassOption } from "./lib/option-schemas.ts";
 import { postgresInitObjects } from "./lib/postgres-init.ts";
 import { postgresRoles } from "./lib/postgres-sql.ts";
 import { clusterIPService, headlessName, headlessService, namedPort } from "./lib/services.ts";
@@ -41,7 +41,7 @@ const options: s.ObjectSchema<PostgresqlOptions> = s.object({
   namespace: namespaceOption,
   image: s.string({ minLength: 1 }),
   storage: s.quantity(),
-  storageClass: s.optional(s.string({ minLength: 1 })),
+  storageClass: storageClassOption,
   resources: resourcesSchema,
   databases: s.record(s.object({ owner: s.optional(s.string({ pattern: IDENT, patternHint: identHint })) }), {
     keyPattern: IDENT,

@@ -4,6 +4,7 @@ import type { KubeObject } from "../model/k8s.ts";
 import { ALERTMANAGER_HEADLESS, ALERTMANAGER_PORT } from "./lib/alertmanager-config.ts";
 import { configMap } from "./lib/config-map.ts";
 import { configHashAnnotation } from "./lib/content-hash.ts";
+import { namespaceOption, storageClassOption } from "./lib/option-schemas.ts";
 import { PROMETHEUS_PORT, prometheusConfig, RULES_DIR } from "./lib/prometheus-config.ts";
 import { postgresExporterApp } from "./lib/prometheus-postgres-exporter.ts";
 import { platformRuleGroups, ruleFile } from "./lib/prometheus-rules.ts";
@@ -45,11 +46,11 @@ const DURATION = /^[0-9]+(ms|s|m|h|d|w|y)$/;
 const duration = (doc: string) => s.string({ pattern: DURATION, patternHint: 'a Prometheus duration such as "30s", "2h" or "7d"', doc });
 
 const options: s.ObjectSchema<PrometheusOptions> = s.object({
-  namespace: s.string({ pattern: /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, patternHint: "a namespace name" }),
+  namespace: namespaceOption,
   image: s.string({ minLength: 1 }),
   retention: duration("how long samples are kept"),
   storage: s.quantity(),
-  storageClass: s.optional(s.string({ minLength: 1 })),
+  storageClass: storageClassOption,
   resources: resourcesSchema,
   nodePort: s.nodePort({ doc: "NodePort of the web UI and API" }),
   scrapeInterval: duration("scrape interval"),

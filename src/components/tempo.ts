@@ -1,7 +1,7 @@
 import * as s from "../config/schema.ts";
 import { garageS3 } from "./garage.ts";
 import { grafanaMonolith, grafanaMonolithSizeDefaults, grafanaMonolithSizeOptions } from "./lib/grafana-monolith.ts";
-import { namespaceOption } from "./lib/option-schemas.ts";
+import { httpUrlOption, namespaceOption } from "./lib/option-schemas.ts";
 import { namedPort } from "./lib/services.ts";
 import { TEMPO_DATA_DIR, TEMPO_PORTS, tempoConfig } from "./lib/tempo-config.ts";
 import { appLabels, type Resources } from "./lib/workload.ts";
@@ -42,7 +42,7 @@ export const tempo = defineComponent<TempoOptions>({
     namespace: namespaceOption,
     image: s.string({ minLength: 1 }),
     retention: s.string({ pattern: /^[0-9]+[hms]$/, patternHint: 'a duration in hours, e.g. "168h"' }),
-    remoteWriteUrl: s.optional(s.string({ pattern: /^https?:\/\/\S+$/, patternHint: "an http(s) URL" })),
+    remoteWriteUrl: s.optional(httpUrlOption),
     ...grafanaMonolithSizeOptions,
   }),
   defaults: ({ env }) => ({

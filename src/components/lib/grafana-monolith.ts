@@ -3,6 +3,7 @@ import * as s from "../../config/schema.ts";
 import type { App } from "../types.ts";
 import { configMap } from "./config-map.ts";
 import { configHashAnnotation } from "./content-hash.ts";
+import { storageClassOption } from "./option-schemas.ts";
 import { clusterIPService, containerPorts, headlessName, headlessService, type ServicePort } from "./services.ts";
 import { statefulSet, volumeClaim } from "./statefulset.ts";
 import { type Resources, resourcesSchema, restrictedContainer, restrictedPodSpec } from "./workload.ts";
@@ -26,7 +27,7 @@ export interface GrafanaMonolithOptions {
 /** Schemas of the local volume and the size, the last options of both components. */
 export const grafanaMonolithSizeOptions = {
   storage: s.quantity(),
-  storageClass: s.optional(s.string({ minLength: 1 })),
+  storageClass: storageClassOption,
   resources: resourcesSchema,
 };
 
