@@ -10,7 +10,7 @@ export const APPLICATIONS_DIR = "apps";
  * What the bootstrap engine reads instead of re-deriving it: app order,
  * hashes, object classes. No timestamps, so it is as deterministic as the YAML.
  */
-function buildInfo(env: RenderedEnvironment) {
+export function buildInfo(env: RenderedEnvironment) {
   return {
     platform: env.platform,
     env: env.env,
