@@ -1,8 +1,8 @@
-import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { dirname, join, relative, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
+import { sha256Hex } from "../tools/hash.ts";
 import { cacheDir } from "../tools/locate.ts";
 import { writeFileAtomic } from "../tools/write-atomic.ts";
 import { ConfigError } from "./resolve.ts";
@@ -88,7 +88,7 @@ async function bundle(file: string, shownPath: string): Promise<string> {
  * content, so an unchanged config is not written again.
  */
 async function importBundle(code: string, root: string, shownPath: string): Promise<{ default?: unknown }> {
-  const hash = createHash("sha256").update(code).digest("hex").slice(0, 16);
+  const hash = sha256Hex(code).slice(0, 16);
   const dir = existsSync(join(root, "node_modules")) ? join(root, "node_modules", ".cache", "kindling") : join(cacheDir(), "config");
   const out = join(dir, `config-${hash}.mjs`);
   if (!existsSync(out)) {

@@ -14,10 +14,6 @@ export async function sha256File(path: string): Promise<string> {
   return `sha256:${hash.digest("hex")}`;
 }
 
-export function sha256Text(text: string): string {
-  return createHash("sha256").update(text).digest("hex");
-}
-
 export function isDigest(value: string): boolean {
   return DIGEST.test(value);
 }

@@ -8,8 +8,8 @@
 import { mkdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { KubeObject } from "../model/k8s.ts";
+import { sha256Hex } from "../tools/hash.ts";
 import { writeFileAtomic } from "../tools/write-atomic.ts";
-import { sha256Text } from "./digest.ts";
 
 /** Bump when the parsing of helm output changes, to drop every older entry. */
 const FORMAT = 1;
@@ -36,7 +36,7 @@ export interface RenderedObject {
 }
 
 export function renderCacheKey(parts: RenderKeyParts): string {
-  return sha256Text(canonicalJson({ format: FORMAT, ...parts }));
+  return sha256Hex(canonicalJson({ format: FORMAT, ...parts }));
 }
 
 /** JSON with object keys sorted at every level, so equal values give equal text. */

@@ -1,5 +1,5 @@
-import { createHash } from "node:crypto";
 import { type KubeObject, splitApiVersion } from "../model/k8s.ts";
+import { sha256Hex } from "../tools/hash.ts";
 import type { SourcedObject } from "./expand.ts";
 import type { ObjectClass } from "./types.ts";
 
@@ -86,7 +86,7 @@ export function fileNames(objects: KubeObject[]): string[] {
     const base = safe(`${o.kind}-${o.metadata.name}`);
     const withNs = o.metadata.namespace ? `${base}.${safe(o.metadata.namespace)}` : base;
     const withGroup = `${withNs}.${safe(splitApiVersion(o.apiVersion).group || "core")}`;
-    const hash = createHash("sha256").update(objectKey(o)).digest("hex").slice(0, 8);
+    const hash = sha256Hex(objectKey(o)).slice(0, 8);
     return [base, withNs, withGroup, `${withGroup}.${hash}`];
   });
   // Every object starts with the plain form; all holders of a clashing name move to the next form together,

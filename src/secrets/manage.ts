@@ -1,9 +1,10 @@
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
 import { parse, stringify } from "yaml";
 import type { KubeObject } from "../model/k8s.ts";
 import { isPlainObject } from "../model/plain.ts";
+import { sha256Hex } from "../tools/hash.ts";
 import { writeFileAtomic } from "../tools/write-atomic.ts";
 import { ageKeygen, agePublicKey, SecretsError, sopsDecrypt, sopsEncrypt } from "./sops.ts";
 import { ageKeyFile, ensureDir, recipientsOf, secretsFile, sopsConfigFile } from "./store.ts";
@@ -111,9 +112,7 @@ export async function secretObjects(root: string, env: string, requirements: Sec
         // Changes whenever a value changes, yet says nothing about the values: a digest of
         // their ciphertext. The bootstrap's warm-start hash is taken over this, never over values.
         annotations: {
-          [ENCRYPTED_DIGEST]: createHash("sha256")
-            .update(JSON.stringify(encrypted[id] ?? null))
-            .digest("hex"),
+          [ENCRYPTED_DIGEST]: sha256Hex(JSON.stringify(encrypted[id] ?? null)),
         },
       },
       type: "Opaque",

@@ -19,11 +19,11 @@
  * Compiled validators are cached by a hash of the version's schema, so rebuilding
  * with unchanged CRDs compiles nothing.
  */
-import { createHash } from "node:crypto";
 import { isIPv4, isIPv6 } from "node:net";
 import { Ajv } from "ajv";
 import type { KubeObject } from "../model/k8s.ts";
 import { isPlainObject } from "../model/plain.ts";
+import { sha256Hex } from "../tools/hash.ts";
 import type { AjvLikeError, RawValidate, SchemaSource, Scope } from "./types.ts";
 
 export interface CrdVersion {
@@ -363,10 +363,7 @@ export interface CompiledSchema {
 const compiled = new Map<string, CompiledSchema>();
 
 function schemaHash(schema: unknown): string {
-  return createHash("sha256")
-    .update(CONVERTER_VERSION)
-    .update(JSON.stringify(schema) ?? "")
-    .digest("hex");
+  return sha256Hex(CONVERTER_VERSION + (JSON.stringify(schema) ?? ""));
 }
 
 /** Compiles (or fetches from the cache) the validator of one openAPIV3Schema. */
