@@ -59,7 +59,3 @@ export interface NetworkPlan {
 }
 
 export const tcp = (port: number): PortSpec => ({ port, protocol: "TCP" });
-
-export function describePeer(p: Peer): string {
-  return p.kind === "pods" ? `${p.name} (${p.namespace})` : p.kind;
-}
