@@ -8,7 +8,7 @@ import { httpUrlOption, namespaceOption } from "./lib/option-schemas.ts";
 import { collectorImage, RUNTIME_UID } from "./lib/otelcol-builder.ts";
 import { COLLECTOR_PORTS, type CollectorConfigInput, collectorConfig, POD_IP_ENV } from "./lib/otelcol-config.ts";
 import { kindlingDistribution } from "./lib/otelcol-distribution.ts";
-import { clusterIPService, headlessName, headlessService, namedPort } from "./lib/services.ts";
+import { clusterIPService, containerPorts, headlessName, headlessService, namedPort } from "./lib/services.ts";
 import { appLabels, type Resources, resourcesSchema, restrictedContainer, restrictedPodSpec } from "./lib/workload.ts";
 import type { RenderContext } from "./types.ts";
 import { defineComponent } from "./types.ts";
@@ -104,11 +104,7 @@ export const otelCollector = defineComponent<OtelCollectorOptions>({
     const objects = [
       configMap(NAME, labels, { [CONFIG_FILE]: config }),
       collectorDeployment(o, config),
-      clusterIPService(NAME, labels, [
-        namedPort("otlp-grpc", COLLECTOR_PORTS.otlpGrpc, { protocol: "TCP", appProtocol: "grpc" }),
-        namedPort("otlp-http", COLLECTOR_PORTS.otlpHttp, { protocol: "TCP", appProtocol: "http" }),
-        namedPort("metrics", COLLECTOR_PORTS.metrics, { protocol: "TCP", appProtocol: "http" }),
-      ]),
+      clusterIPService(NAME, labels, servicePorts),
       // Headless, so Prometheus resolves every replica and scrapes each one (prometheus-targets.ts).
       headlessService(headlessName(NAME), labels, [namedPort("metrics", COLLECTOR_PORTS.metrics, { protocol: "TCP" })]),
     ];
@@ -119,9 +115,14 @@ export const otelCollector = defineComponent<OtelCollectorOptions>({
 });
 
 const labels = appLabels(NAME, "telemetry-gateway");
+/** OTLP in, and the collector's own metrics; the container serves these and its health check. */
+const servicePorts = [
+  namedPort("otlp-grpc", COLLECTOR_PORTS.otlpGrpc, { protocol: "TCP", appProtocol: "grpc" }),
+  namedPort("otlp-http", COLLECTOR_PORTS.otlpHttp, { protocol: "TCP", appProtocol: "http" }),
+  namedPort("metrics", COLLECTOR_PORTS.metrics, { protocol: "TCP", appProtocol: "http" }),
+];
 
 function collectorDeployment(o: OtelCollectorOptions, config: string): KubeObject {
-  const port = (name: string, containerPort: number) => ({ name, containerPort, protocol: "TCP" });
   const health = { httpGet: { path: "/", port: "health" } };
   return deployment({
     name: NAME,
@@ -139,12 +140,7 @@ function collectorDeployment(o: OtelCollectorOptions, config: string): KubeObjec
           imagePullPolicy: "IfNotPresent",
           args: [`--config=/etc/otelcol/${CONFIG_FILE}`],
           env: [{ name: POD_IP_ENV, valueFrom: { fieldRef: { fieldPath: "status.podIP" } } }],
-          ports: [
-            port("otlp-grpc", COLLECTOR_PORTS.otlpGrpc),
-            port("otlp-http", COLLECTOR_PORTS.otlpHttp),
-            port("metrics", COLLECTOR_PORTS.metrics),
-            port("health", COLLECTOR_PORTS.health),
-          ],
+          ports: containerPorts([...servicePorts, namedPort("health", COLLECTOR_PORTS.health, { protocol: "TCP" })]),
           readinessProbe: { ...health, periodSeconds: 5 },
           livenessProbe: { ...health, initialDelaySeconds: 10, periodSeconds: 10 },
           volumeMounts: [{ name: "config", mountPath: "/etc/otelcol", readOnly: true }],
