@@ -8,7 +8,7 @@ import { Discovery } from "./discovery.ts";
 import { type Endpoint, endpointsOf } from "./endpoints.ts";
 import { ClusterError, UnreachableError } from "./errors.ts";
 import { clusterConfigHash, type KindProvider, kindContext } from "./kind-provider.ts";
-import { type ClusterAccess, hasContext, loadClusterAccess } from "./kubeconfig.ts";
+import { hasContext, loadClusterAccess } from "./kubeconfig.ts";
 import { type DesiredEnvironment, imagesOf, readRendered } from "./manifests.ts";
 import { criticalPath, type PlanEvents, runPlan, type Step, type StepOutcome, type StepResult } from "./plan.ts";
 import { assertPreflight, inotifyCheck, type PreflightCheck, preflight } from "./preflight.ts";
@@ -99,8 +99,6 @@ export async function up(opts: UpOptions): Promise<UpReport> {
   const log = opts.log ?? (() => {});
   const warnings: string[] = [];
   const s: {
-    desired?: DesiredEnvironment;
-    access?: ClusterAccess;
     client?: KubeClient;
     ctx?: ApplyContext;
     live?: LiveState;
@@ -130,8 +128,7 @@ export async function up(opts: UpOptions): Promise<UpReport> {
   if (renderRes.status === "rejected") throw renderRes.reason;
   if (connectRes.status === "rejected") throw connectRes.reason;
   // Secrets are decrypted by the caller (the cluster layer never reads the SOPS file) and join as one more app.
-  s.desired = opts.secrets ? withSecretsApp(renderRes.value, await opts.secrets(renderRes.value)) : renderRes.value;
-  const desired = s.desired;
+  const desired = opts.secrets ? withSecretsApp(renderRes.value, await opts.secrets(renderRes.value)) : renderRes.value;
   if (kind) assertCiliumReachesApiServer(desired, kind.name);
   const shape = kind?.shape(desired.profile, desired.cluster);
   if (shape) s.configHash = clusterConfigHash(shape.config);
@@ -175,7 +172,6 @@ export async function up(opts: UpOptions): Promise<UpReport> {
       s.mustDelete = true;
       return { ms: ms(), note: "cluster not answering: will re-create" };
     }
-    s.access = access;
     s.client = client;
     s.present = true;
     return { ms: ms(), note: `${exported}${access.context}: ${s.live.parents.size} app record(s)` };
@@ -267,8 +263,8 @@ export async function up(opts: UpOptions): Promise<UpReport> {
     async "api-ready"() {
       if (s.upToDate) return skip("up to date");
       if (kind && s.mustCreate) {
-        s.access = loadClusterAccess({ kubeconfig: kind.kubeconfig, context: kindContext(kind.name) });
-        s.client = new KubeClient(s.access, { retryBudgetMs: opts.retryBudgetMs });
+        const access = loadClusterAccess({ kubeconfig: kind.kubeconfig, context: kindContext(kind.name) });
+        s.client = new KubeClient(access, { retryBudgetMs: opts.retryBudgetMs });
         const client = s.client;
         const deadline = Date.now() + 120_000;
         while ((await client.request<string>({ path: "/readyz", retry: false, timeoutMs: 3_000 }).catch(() => "")) !== "ok") {
