@@ -107,10 +107,11 @@ export const upCommand: Command = {
     const manifests = values.manifests as string | undefined;
     const config = values.config as string | undefined;
     const offline = Boolean(values.offline);
+    const root = dirname(resolve(config ?? DEFAULT_CONFIG_FILE));
     const render = async () => {
       if (manifests) return manifests;
       const { dir, reused } = await renderUnlessCurrent(
-        { root: dirname(resolve(config ?? DEFAULT_CONFIG_FILE)), env, profile, offline, config, force: Boolean(values.rerender) },
+        { root, env, profile, offline, config, force: Boolean(values.rerender) },
         async () => (await build({ config, envs: [env], profile, write: true, offline, warn })).written[0] as string,
       );
       if (reused) say(dim(`  render: no input changed since the last build, reusing ${relative(process.cwd(), dir) || dir}`));
@@ -142,7 +143,7 @@ export const upCommand: Command = {
         render,
         secrets: (desired) =>
           bootstrapSecrets(desired.secrets ?? [], {
-            root: dirname(resolve(config ?? DEFAULT_CONFIG_FILE)),
+            root,
             env,
             requirements: async () => {
               const loaded = await loadConfig(config);
