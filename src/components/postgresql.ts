@@ -3,7 +3,7 @@ import type { KubeObject } from "../model/k8s.ts";
 import { namespaceOption, storageClassOption } from "./lib/option-schemas.ts";
 import { postgresInitObjects } from "./lib/postgres-init.ts";
 import { postgresRoles } from "./lib/postgres-sql.ts";
-import { clusterIPService, headlessName, headlessService, namedPort } from "./lib/services.ts";
+import { clusterIPService, containerPorts, headlessName, headlessService, namedPort } from "./lib/services.ts";
 import { statefulSet, volumeClaim } from "./lib/statefulset.ts";
 import { appLabels, type Resources, resourcesSchema, restrictedContainer, restrictedPodSpec, secretEnv } from "./lib/workload.ts";
 import { defineComponent } from "./types.ts";
@@ -117,7 +117,7 @@ function postgresStatefulSet(o: PostgresqlOptions): KubeObject {
         restrictedContainer(o.resources, {
           name: "postgres",
           image: o.image,
-          ports: [{ name: "postgres", containerPort: PORT }],
+          ports: containerPorts(ports),
           env: [
             { name: "PGDATA", value: "/var/lib/postgresql/data/pgdata" },
             { name: "POSTGRES_USER", value: "postgres" },

@@ -1,6 +1,8 @@
 import type { KubeObject } from "../../model/k8s.ts";
 import type { App } from "../types.ts";
-import { appLabels, type Resources, resources, restrictedContainerSecurity, restrictedPodSecurity } from "./workload.ts";
+import { deployment } from "./deployment.ts";
+import { containerPorts, headlessService, namedPort } from "./services.ts";
+import { appLabels, type Resources, restrictedContainer, restrictedPodSpec, secretEnv } from "./workload.ts";
 
 /**
  * postgres_exporter next to PostgreSQL, so Prometheus can tell whether the
@@ -23,53 +25,39 @@ export interface PostgresExporterInput {
 }
 
 export function postgresExporterApp(i: PostgresExporterInput): App {
-  return { name: POSTGRES_EXPORTER, namespace: i.namespace, objects: [deployment(i), service()], dependsOn: ["postgresql"] };
+  return {
+    name: POSTGRES_EXPORTER,
+    namespace: i.namespace,
+    // Headless: Prometheus resolves it to the exporter pod (prometheus-targets.ts).
+    objects: [exporterDeployment(i), headlessService(POSTGRES_EXPORTER, labels, ports)],
+    dependsOn: ["postgresql"],
+  };
 }
 
 const labels = appLabels(POSTGRES_EXPORTER, "metrics");
+const ports = [namedPort("metrics", PORT, { protocol: "TCP" })];
 
-function deployment(i: PostgresExporterInput): KubeObject {
-  return {
-    apiVersion: "apps/v1",
-    kind: "Deployment",
-    metadata: { name: POSTGRES_EXPORTER, labels },
-    spec: {
-      replicas: 1,
-      selector: { matchLabels: labels },
-      template: {
-        metadata: { labels },
-        spec: {
-          // The image's user is nobody.
-          securityContext: restrictedPodSecurity(65534),
-          automountServiceAccountToken: false,
-          containers: [
-            {
-              name: "postgres-exporter",
-              image: i.image,
-              env: [
-                { name: "DATA_SOURCE_URI", value: `postgresql.${i.namespace}.svc:5432/postgres?sslmode=disable` },
-                // The superuser until the platform creates a pg_monitor role (see docs/observability.md).
-                { name: "DATA_SOURCE_USER", value: "postgres" },
-                { name: "DATA_SOURCE_PASS", valueFrom: { secretKeyRef: { name: i.credentialsSecret, key: "postgres-password" } } },
-              ],
-              ports: [{ name: "metrics", containerPort: PORT, protocol: "TCP" }],
-              resources: resources(i.resources),
-              securityContext: restrictedContainerSecurity(),
-              readinessProbe: { httpGet: { path: "/", port: "metrics" }, periodSeconds: 10 },
-            },
+function exporterDeployment(i: PostgresExporterInput): KubeObject {
+  return deployment({
+    name: POSTGRES_EXPORTER,
+    labels,
+    replicas: 1,
+    // The image's user is nobody.
+    pod: restrictedPodSpec(65534, {
+      containers: [
+        restrictedContainer(i.resources, {
+          name: "postgres-exporter",
+          image: i.image,
+          env: [
+            { name: "DATA_SOURCE_URI", value: `postgresql.${i.namespace}.svc:5432/postgres?sslmode=disable` },
+            // The superuser until the platform creates a pg_monitor role (see docs/observability.md).
+            { name: "DATA_SOURCE_USER", value: "postgres" },
+            secretEnv("DATA_SOURCE_PASS", i.credentialsSecret, "postgres-password"),
           ],
-        },
-      },
-    },
-  };
-}
-
-/** Headless: Prometheus resolves it to the exporter pod (prometheus-targets.ts). */
-function service(): KubeObject {
-  return {
-    apiVersion: "v1",
-    kind: "Service",
-    metadata: { name: POSTGRES_EXPORTER, labels },
-    spec: { clusterIP: "None", selector: labels, ports: [{ name: "metrics", port: PORT, targetPort: "metrics", protocol: "TCP" }] },
-  };
+          ports: containerPorts(ports),
+          readinessProbe: { httpGet: { path: "/", port: "metrics" }, periodSeconds: 10 },
+        }),
+      ],
+    }),
+  });
 }
