@@ -92,12 +92,12 @@ function report(err: unknown): number {
     say(`${err.message}${err.hint ? `\n  fix: ${err.hint}` : ""}`);
     return EXIT.environment;
   }
-  // Files the user can fix (charts.lock.yaml, a YAML file an app includes): the message names the file and the fix.
-  if (err instanceof LockFileError || err instanceof YamlFileError) {
-    say(err.message);
-    return EXIT.environment;
-  }
-  if (err instanceof Error && (err as NodeJS.ErrnoException).code === "ENOENT" && "path" in err) {
+  // Files the user can fix (charts.lock.yaml, a YAML file an app includes, a missing path): the message names the file.
+  if (
+    err instanceof LockFileError ||
+    err instanceof YamlFileError ||
+    (err instanceof Error && (err as NodeJS.ErrnoException).code === "ENOENT" && "path" in err)
+  ) {
     say(err.message);
     return EXIT.environment;
   }

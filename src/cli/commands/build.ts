@@ -50,7 +50,7 @@ export function summarize(result: BuildResult) {
       env: e.env,
       profile: e.profile,
       apps: e.apps.map((a) => ({ name: a.name, objects: a.objects.length, syncWave: a.syncWave, hash: a.hash })),
-      objects: e.apps.reduce((n, a) => n + a.objects.length, 0),
+      objects: objectCount(e),
       footprint: footprintSummary(e),
     })),
   };
@@ -59,14 +59,13 @@ export function summarize(result: BuildResult) {
 export function printSummary(result: BuildResult, verb: string): void {
   const rows = [["environment", "profile", "apps", "objects", "cpu req/limit", "memory req/limit", "output"].map(dim)];
   for (const e of result.environments) {
-    const objects = e.apps.reduce((n, a) => n + a.objects.length, 0);
     const out = result.written.find((w) => w.endsWith(`/${e.env}`));
     const f = footprintSummary(e);
     rows.push([
       e.env,
       e.profile,
       String(e.apps.length),
-      String(objects),
+      String(objectCount(e)),
       `${f.requests.cpu}/${f.limits.cpu}`,
       `${f.requests.memory}/${f.limits.memory}`,
       out ? relative(process.cwd(), out) || "." : "-",
@@ -78,10 +77,14 @@ export function printSummary(result: BuildResult, verb: string): void {
     .map(([k, v]) => `${k} ${Math.round(v)}ms`)
     .join(", ");
   const apps = result.environments.reduce((n, e) => n + e.apps.length, 0);
-  const objects = result.environments.reduce((n, e) => n + e.apps.reduce((m, a) => m + a.objects.length, 0), 0);
+  const objects = result.environments.reduce((n, e) => n + objectCount(e), 0);
   info(
     `${green("✓")} ${verb} ${bold(String(result.environments.length))} environment(s): ${apps} apps, ${objects} objects in ${Math.round(total)}ms ${dim(`(${steps})`)}`,
   );
+}
+
+function objectCount(e: BuildResult["environments"][number]): number {
+  return e.apps.reduce((n, a) => n + a.objects.length, 0);
 }
 
 /** Sum of requests and limits over the environment's long-running pods (src/render/footprint.ts). */
