@@ -1,6 +1,6 @@
 import type { KubeObject } from "../model/k8s.ts";
 import { initSecrets, secretObjects } from "./manage.ts";
-import { missingSecrets, secretsFile } from "./store.ts";
+import { isPersonalEnvironment, missingSecrets, secretsFile } from "./store.ts";
 import type { SecretRequirement } from "./types.ts";
 
 export interface NamedSecret {
@@ -30,7 +30,7 @@ export async function bootstrapSecrets(named: NamedSecret[], opts: BootstrapSecr
     name: s.name,
     keys: Object.fromEntries(s.keys.map((k) => [k, { description: k, generate: "manual" as const }])),
   }));
-  if (opts.env === "local" && missingSecrets(asRequirements, secretsFile(opts.root, opts.env)).length > 0) {
+  if (isPersonalEnvironment(opts.env) && missingSecrets(asRequirements, secretsFile(opts.root, opts.env)).length > 0) {
     await initSecrets(opts.root, opts.env, await opts.requirements());
   }
   return secretObjects(opts.root, opts.env, asRequirements);

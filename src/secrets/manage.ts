@@ -7,7 +7,7 @@ import { isPlainObject } from "../model/plain.ts";
 import { sha256Hex } from "../tools/hash.ts";
 import { writeFileAtomic } from "../tools/write-atomic.ts";
 import { ageKeygen, agePublicKey, SecretsError, sopsDecrypt, sopsEncrypt } from "./sops.ts";
-import { ageKeyFile, ensureDir, recipientsOf, secretsFile, sopsConfigFile } from "./store.ts";
+import { ageKeyFile, ensureDir, isPersonalEnvironment, recipientsOf, secretsFile, sopsConfigFile } from "./store.ts";
 import { type SecretRequirement, secretId } from "./types.ts";
 
 type Values = Record<string, Record<string, string>>;
@@ -144,16 +144,13 @@ async function writeValues(file: string, values: Values, recipients: string[]): 
 }
 
 /**
- * Who can decrypt. The local environment is personal: its values are
- * generated on each machine, encrypted to that machine's own key only, and
- * the file is not committed (.gitignore). Shared environments (staging, prod)
- * are encrypted to the team's keys listed in .sops.yaml, which is created with
- * your key the first time and committed; teammates are added there.
+ * Who can decrypt. A personal environment's file is encrypted to this
+ * machine's own key only. Shared environments (staging, prod) are encrypted to
+ * the team's keys listed in .sops.yaml, which is created with your key the
+ * first time and committed; teammates are added there.
  */
-const PERSONAL_ENVIRONMENTS = new Set(["local"]);
-
 async function recipientsFor(root: string, env: string, keyFile: string): Promise<string[]> {
-  if (PERSONAL_ENVIRONMENTS.has(env)) return [await agePublicKey(keyFile)];
+  if (isPersonalEnvironment(env)) return [await agePublicKey(keyFile)];
   if (recipientsOf(root).length === 0) await writeSopsConfig(root, await agePublicKey(keyFile));
   return recipientsOf(root);
 }

@@ -17,6 +17,15 @@ export function secretsFile(root: string, env: string): string {
   return join(root, "secrets", `${env}.sops.yaml`);
 }
 
+/**
+ * The local environment is personal: its values are generated on each machine
+ * (by `kindling up` on first use), encrypted to that machine's own key only,
+ * and the file is not committed (.gitignore).
+ */
+export function isPersonalEnvironment(env: string): boolean {
+  return env === "local";
+}
+
 export function sopsConfigFile(root: string): string {
   return join(root, ".sops.yaml");
 }

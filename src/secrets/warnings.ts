@@ -1,5 +1,5 @@
 import { SecretsError } from "./sops.ts";
-import { missingSecrets, secretsFile } from "./store.ts";
+import { isPersonalEnvironment, missingSecrets, secretsFile } from "./store.ts";
 import type { SecretRequirement } from "./types.ts";
 
 /**
@@ -16,8 +16,9 @@ export function secretsWarnings(root: string, env: string, requirements: SecretR
     return [`environment ${env}: ${err.message}; a bootstrap needs it: ${err.hint}`];
   }
   if (missing.length === 0) return [];
-  const fix =
-    env === "local" ? "`kindling up` generates them on first use" : `a bootstrap needs them: run \`kindling secrets init --env ${env}\``;
+  const fix = isPersonalEnvironment(env)
+    ? "`kindling up` generates them on first use"
+    : `a bootstrap needs them: run \`kindling secrets init --env ${env}\``;
   return [
     `environment ${env}: ${missing.length} secret value(s) not yet in secrets/${env}.sops.yaml (${missing.map((m) => `${m.id}:${m.key}`).join(", ")}); ${fix}`,
   ];
