@@ -3,7 +3,8 @@ import { configMap } from "./config-map.ts";
 import { contentHash } from "./content-hash.ts";
 import { GARAGE_BOOTSTRAP_SCRIPT } from "./garage-bootstrap-script.ts";
 import { GARAGE_PORTS } from "./garage-config.ts";
-import { appLabels, type Resources, restrictedContainer, restrictedPodSecurity } from "./workload.ts";
+import { job } from "./job.ts";
+import { appLabels, type Resources, restrictedContainer, restrictedPodSpec } from "./workload.ts";
 
 /** A consumer of Garage: one access key, read+write on its buckets, credentials in a Secret in its namespace. */
 export interface GarageClient {
@@ -97,40 +98,32 @@ export function bootstrapObjects(i: GarageBootstrapInput): KubeObject[] {
     { apiVersion: "v1", kind: "ServiceAccount", metadata: { name: sa, labels }, automountServiceAccountToken: false },
     ...rbac,
     configMap(sa, labels, data),
-    {
-      apiVersion: "batch/v1",
-      kind: "Job",
-      metadata: { name: `${sa}-${hash}`, labels },
-      spec: {
-        backoffLimit: 6,
-        activeDeadlineSeconds: 1800,
-        template: {
-          metadata: { labels },
-          spec: {
-            serviceAccountName: sa,
-            // Mounted here only, so no other pod of the ServiceAccount's namespace gets the token by default.
-            automountServiceAccountToken: true,
-            restartPolicy: "OnFailure",
-            // uid 1000 is the "node" user of the official node image.
-            securityContext: restrictedPodSecurity(1000),
-            containers: [
-              restrictedContainer(i.resources, {
-                name: "bootstrap",
-                image: i.image,
-                command: ["node", "/bootstrap/bootstrap.mjs"],
-                env: [
-                  { name: "GARAGE_BOOTSTRAP_RUN", value: "1" },
-                  { name: "GARAGE_PLAN_FILE", value: "/bootstrap/plan.json" },
-                  // fetch() trusts the cluster CA through this, for the Kubernetes API.
-                  { name: "NODE_EXTRA_CA_CERTS", value: "/var/run/secrets/kubernetes.io/serviceaccount/ca.crt" },
-                ],
-                volumeMounts: [{ name: "bootstrap", mountPath: "/bootstrap", readOnly: true }],
-              }),
+    job({
+      name: `${sa}-${hash}`,
+      labels,
+      activeDeadlineSeconds: 1800,
+      // uid 1000 is the "node" user of the official node image.
+      pod: restrictedPodSpec(1000, {
+        serviceAccountName: sa,
+        // Overrides restrictedPodSpec's default: this program writes Secrets through the API.
+        // Mounted here only, so no other pod of the ServiceAccount's namespace gets the token by default.
+        automountServiceAccountToken: true,
+        containers: [
+          restrictedContainer(i.resources, {
+            name: "bootstrap",
+            image: i.image,
+            command: ["node", "/bootstrap/bootstrap.mjs"],
+            env: [
+              { name: "GARAGE_BOOTSTRAP_RUN", value: "1" },
+              { name: "GARAGE_PLAN_FILE", value: "/bootstrap/plan.json" },
+              // fetch() trusts the cluster CA through this, for the Kubernetes API.
+              { name: "NODE_EXTRA_CA_CERTS", value: "/var/run/secrets/kubernetes.io/serviceaccount/ca.crt" },
             ],
-            volumes: [{ name: "bootstrap", configMap: { name: sa } }],
-          },
-        },
-      },
-    },
+            volumeMounts: [{ name: "bootstrap", mountPath: "/bootstrap", readOnly: true }],
+          }),
+        ],
+        volumes: [{ name: "bootstrap", configMap: { name: sa } }],
+      }),
+    }),
   ];
 }

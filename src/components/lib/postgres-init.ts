@@ -1,8 +1,9 @@
 import type { KubeObject } from "../../model/k8s.ts";
 import { configMap } from "./config-map.ts";
 import { contentHash } from "./content-hash.ts";
+import { job } from "./job.ts";
 import { postgresInitSql, postgresRoles } from "./postgres-sql.ts";
-import { type Resources, restrictedContainer, restrictedPodSecurity, secretEnv } from "./workload.ts";
+import { type Resources, restrictedContainer, restrictedPodSpec, secretEnv } from "./workload.ts";
 
 /**
  * The Job that applies the per-service roles and databases. A Job rather
@@ -51,39 +52,29 @@ export function postgresInitObjects(i: PostgresInitInput): KubeObject[] {
   const labels = { "app.kubernetes.io/name": i.name, "app.kubernetes.io/component": "database-init" };
   return [
     configMap(`${i.name}-init`, labels, data),
-    {
-      apiVersion: "batch/v1",
-      kind: "Job",
-      metadata: { name: `${i.name}-init-${hash}`, labels },
-      spec: {
-        backoffLimit: 6,
-        activeDeadlineSeconds: 900,
-        template: {
-          metadata: { labels },
-          spec: {
-            restartPolicy: "OnFailure",
-            automountServiceAccountToken: false,
-            securityContext: restrictedPodSecurity(999),
-            containers: [
-              restrictedContainer(i.resources, {
-                name: "init",
-                image: i.image,
-                command: ["sh", "/init/init.sh"],
-                env: [
-                  { name: "PGHOST", value: i.name },
-                  { name: "PGPORT", value: String(i.port) },
-                  { name: "PGUSER", value: "postgres" },
-                  { name: "PGDATABASE", value: "postgres" },
-                  password("PGPASSWORD", "postgres-password"),
-                  ...postgresRoles(i.databases).map((role) => password(passwordEnv(role), `${role}-password`)),
-                ],
-                volumeMounts: [{ name: "init", mountPath: "/init", readOnly: true }],
-              }),
+    job({
+      name: `${i.name}-init-${hash}`,
+      labels,
+      activeDeadlineSeconds: 900,
+      pod: restrictedPodSpec(999, {
+        containers: [
+          restrictedContainer(i.resources, {
+            name: "init",
+            image: i.image,
+            command: ["sh", "/init/init.sh"],
+            env: [
+              { name: "PGHOST", value: i.name },
+              { name: "PGPORT", value: String(i.port) },
+              { name: "PGUSER", value: "postgres" },
+              { name: "PGDATABASE", value: "postgres" },
+              password("PGPASSWORD", "postgres-password"),
+              ...postgresRoles(i.databases).map((role) => password(passwordEnv(role), `${role}-password`)),
             ],
-            volumes: [{ name: "init", configMap: { name: `${i.name}-init` } }],
-          },
-        },
-      },
-    },
+            volumeMounts: [{ name: "init", mountPath: "/init", readOnly: true }],
+          }),
+        ],
+        volumes: [{ name: "init", configMap: { name: `${i.name}-init` } }],
+      }),
+    }),
   ];
 }
