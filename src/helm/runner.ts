@@ -4,15 +4,8 @@
  */
 import { realpath, stat } from "node:fs/promises";
 import { locateTool } from "../tools/locate.ts";
-import { runTool } from "../tools/run.ts";
+import { runTool, type ToolResult } from "../tools/run.ts";
 import { HelmNotFoundError } from "./errors.ts";
-
-export interface HelmResult {
-  /** Exit code; null when helm was killed (timeout). */
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
 
 export interface HelmRunOptions {
   /** The chart this run is for; named in errors. */
@@ -57,13 +50,10 @@ export async function helmFingerprint(chart: string): Promise<string> {
  * when helm fails, because what a failure means (network down, bad values,
  * missing chart) depends on the caller. Rejects only if helm cannot start.
  */
-export async function runHelm(args: string[], opts: HelmRunOptions): Promise<HelmResult> {
+export async function runHelm(args: string[], opts: HelmRunOptions): Promise<ToolResult> {
   const bin = helmBinary(opts.chart);
   spawned++;
-  try {
-    const { code, stdout, stderr } = await runTool(bin, args, { cwd: opts.cwd, timeoutMs: opts.timeoutMs ?? 10 * 60_000 });
-    return { code, stdout, stderr };
-  } catch (e) {
-    throw new HelmNotFoundError(opts.chart, `${bin}: ${(e as Error).message}`);
-  }
+  return runTool(bin, args, { cwd: opts.cwd, timeoutMs: opts.timeoutMs ?? 10 * 60_000 }).catch((e: Error) => {
+    throw new HelmNotFoundError(opts.chart, `${bin}: ${e.message}`);
+  });
 }
