@@ -5,7 +5,7 @@
 // ES module is run. The bundle is rebuilt automatically whenever a source
 // file or the lockfile is newer, so editing src/ never needs a build step.
 // npm packages are not bundled: they load from node_modules as usual.
-import { existsSync, readdirSync, statSync } from "node:fs";
+import { existsSync, readdirSync, renameSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
@@ -43,7 +43,7 @@ if (process.env.KINDLING_NO_BUNDLE === "1") {
       logLevel: "error",
     });
     // rename is atomic: a concurrent start sees the old bundle or the new one.
-    (await import("node:fs")).renameSync(tmp, bundle);
+    renameSync(tmp, bundle);
   }
   await import(pathToFileURL(bundle).href);
 }
