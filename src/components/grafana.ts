@@ -7,7 +7,9 @@ import { deployment } from "./lib/deployment.ts";
 import { DASHBOARDS_DIR, dashboardFiles, dashboardsProvisioning } from "./lib/grafana-dashboards/index.ts";
 import { datasourcesProvisioning } from "./lib/grafana-datasources.ts";
 import { LOKI_PORTS } from "./lib/loki-config.ts";
+import { observabilityNamespace } from "./lib/observability-addresses.ts";
 import { DNS_LABEL, namespaceOption } from "./lib/option-schemas.ts";
+import { PROMETHEUS_PORT } from "./lib/prometheus-config.ts";
 import { namedPort, nodePortService } from "./lib/services.ts";
 import { TEMPO_PORTS } from "./lib/tempo-config.ts";
 import { appLabels, type Resources, resourcesSchema, restrictedContainer, restrictedPodSpec, secretEnv } from "./lib/workload.ts";
@@ -93,10 +95,9 @@ export const grafana = defineComponent<GrafanaOptions>({
 
 /** In-cluster URLs of the datasources, from the other components' options when they are present. */
 function datasourceUrls(ctx: RenderContext) {
-  const nsOf = (c: string) => (ctx.has(c) ? ctx.optionsOf<{ namespace?: string }>(c).namespace : undefined) ?? "observability";
-  const prom = ctx.has("prometheus") ? ctx.optionsOf<{ port?: number }>("prometheus") : {};
+  const nsOf = (c: string) => observabilityNamespace(ctx, c);
   return {
-    prometheus: `http://prometheus.${nsOf("prometheus")}.svc:${prom.port ?? 9090}`,
+    prometheus: `http://prometheus.${nsOf("prometheus")}.svc:${PROMETHEUS_PORT}`,
     loki: ctx.has("loki") ? `http://loki.${nsOf("loki")}.svc:${LOKI_PORTS.http}` : undefined,
     tempo: ctx.has("tempo") ? `http://tempo.${nsOf("tempo")}.svc:${TEMPO_PORTS.http}` : undefined,
   };

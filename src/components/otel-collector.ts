@@ -4,6 +4,7 @@ import type { KubeObject } from "../model/k8s.ts";
 import { configMap } from "./lib/config-map.ts";
 import { configHashAnnotation } from "./lib/content-hash.ts";
 import { deployment, keepOnePodUp } from "./lib/deployment.ts";
+import { observabilityNamespace, prometheusRemoteWriteUrl } from "./lib/observability-addresses.ts";
 import { httpUrlOption, namespaceOption } from "./lib/option-schemas.ts";
 import { collectorImage, RUNTIME_UID } from "./lib/otelcol-builder.ts";
 import { COLLECTOR_PORTS, type CollectorConfigInput, collectorConfig, POD_IP_ENV } from "./lib/otelcol-config.ts";
@@ -67,12 +68,11 @@ const options: s.ObjectSchema<OtelCollectorOptions> = s.object({
 
 /** Where the data goes: an explicit option wins, then the namespace of the component that receives it, then the default. */
 export function collectorEndpoints(ctx: Pick<RenderContext, "has" | "optionsOf">, o: OtelCollectorOptions) {
-  const ns = (component: string) =>
-    ctx.has(component) ? (ctx.optionsOf<{ namespace?: string }>(component).namespace ?? "observability") : "observability";
+  const ns = (component: string) => observabilityNamespace(ctx, component);
   return {
     tempoEndpoint: o.tempoEndpoint ?? `tempo.${ns("tempo")}.svc:4317`,
     lokiEndpoint: o.lokiEndpoint ?? `http://loki.${ns("loki")}.svc:3100/otlp`,
-    remoteWriteUrl: o.remoteWriteUrl ?? `http://prometheus.${ns("prometheus")}.svc:9090/api/v1/write`,
+    remoteWriteUrl: o.remoteWriteUrl ?? prometheusRemoteWriteUrl(ctx),
   };
 }
 

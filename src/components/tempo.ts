@@ -1,11 +1,12 @@
 import * as s from "../config/schema.ts";
 import { garageS3 } from "./garage.ts";
 import { grafanaMonolith, grafanaMonolithSizeDefaults, grafanaMonolithSizeOptions } from "./lib/grafana-monolith.ts";
+import { prometheusRemoteWriteUrl } from "./lib/observability-addresses.ts";
 import { httpUrlOption, namespaceOption } from "./lib/option-schemas.ts";
 import { namedPort } from "./lib/services.ts";
 import { TEMPO_DATA_DIR, TEMPO_PORTS, tempoConfig } from "./lib/tempo-config.ts";
 import { appLabels, type Resources } from "./lib/workload.ts";
-import { defineComponent, type RenderContext } from "./types.ts";
+import { defineComponent } from "./types.ts";
 
 export interface TempoOptions {
   /** Namespace of the observability stack. @default "observability" */
@@ -27,12 +28,6 @@ export interface TempoOptions {
 }
 
 const NAME = "tempo";
-
-/** Prometheus' remote-write receiver, from its component when present, else the platform's default address. */
-function defaultRemoteWrite(ctx: RenderContext): string {
-  const p = ctx.has("prometheus") ? ctx.optionsOf<{ namespace?: string; port?: number }>("prometheus") : {};
-  return `http://prometheus.${p.namespace ?? "observability"}.svc:${p.port ?? 9090}/api/v1/write`;
-}
 
 export const tempo = defineComponent<TempoOptions>({
   name: NAME,
@@ -56,7 +51,7 @@ export const tempo = defineComponent<TempoOptions>({
     const config = tempoConfig({
       s3: s3 && { hostPort: s3.hostPort, region: s3.region, bucket: s3.buckets[0] as string },
       retention: o.retention,
-      remoteWriteUrl: o.remoteWriteUrl ?? defaultRemoteWrite(ctx),
+      remoteWriteUrl: o.remoteWriteUrl ?? prometheusRemoteWriteUrl(ctx),
       env: ctx.env,
     });
     return [
