@@ -4,7 +4,7 @@ import { appApplySetId, FIELD_MANAGER, PARENT_NAMESPACE, type ParentRecord, pare
 import { groupKind } from "./discovery.ts";
 import { mapLimit } from "./limit.ts";
 import type { DesiredApp, DesiredObject } from "./manifests.ts";
-import { type LiveMember, listMembers, memberKey, pruneMembers } from "./prune.ts";
+import { keptKeys, type LiveMember, listMembers, pruneMembers } from "./prune.ts";
 import { waitReady } from "./wait.ts";
 
 export interface DeployOptions {
@@ -110,9 +110,7 @@ export async function deployApp(ctx: ApplyContext, app: DesiredApp, opts: Deploy
 
   let pruned: LiveMember[] = [];
   if (opts.previous) {
-    const keep = new Set(
-      app.objects.map((o) => memberKey(splitApiVersion(o.apiVersion).group, o.kind, o.namespace ?? appliedNamespace(applied, o), o.name)),
-    );
+    const keep = keptKeys(app.objects, (o) => o.namespace ?? appliedNamespace(applied, o));
     const members = await listMembers(ctx.client, ctx.discovery, { id: appApplySetId(app.name), ...withParentNamespace(superset) });
     pruned = await pruneMembers(ctx.client, members, keep);
     if (pruned.length) log(`pruned ${pruned.map((m) => m.describe).join(", ")}`);

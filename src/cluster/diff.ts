@@ -1,5 +1,4 @@
 import { stringify } from "yaml";
-import { splitApiVersion } from "../model/k8s.ts";
 import { toYaml } from "../render/serialize.ts";
 import { applyObject, describeDesired, locate, withMembership } from "./apply.ts";
 import { appApplySetId } from "./applyset.ts";
@@ -8,7 +7,7 @@ import { Discovery } from "./discovery.ts";
 import { ObjectRejectedError } from "./errors.ts";
 import { mapLimit } from "./limit.ts";
 import type { DesiredEnvironment, DesiredObject } from "./manifests.ts";
-import { listMembers, memberKey } from "./prune.ts";
+import { keptKeys, listMembers, prunable } from "./prune.ts";
 import { appChange, readLiveState } from "./state.ts";
 import { finishedJobCleanedUp } from "./status.ts";
 import { unifiedDiff } from "./text-diff.ts";
@@ -57,12 +56,8 @@ export async function diffEnvironment(client: KubeClient, desired: DesiredEnviro
     const upToDate = appChange(app, parent) === "unchanged";
     const objects = await mapLimit(app.objects, 8, (o) => diffObject(ctx, o, app.namespace, appApplySetId(app.name), upToDate));
     if (parent) {
-      const keep = new Set(app.objects.map((o) => memberKey(splitApiVersion(o.apiVersion).group, o.kind, o.namespace, o.name)));
       const members = await listMembers(client, discovery, parent);
-      for (const m of members) {
-        if (!keep.has(memberKey(m.mapping.group, m.mapping.kind, m.namespace, m.name)))
-          objects.push({ object: m.describe, action: "prune" });
-      }
+      for (const m of prunable(members, keptKeys(app.objects))) objects.push({ object: m.describe, action: "prune" });
     }
     return { app: app.name, objects, changed: objects.some((o) => o.action !== "same") };
   });

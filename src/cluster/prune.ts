@@ -1,8 +1,10 @@
+import { splitApiVersion } from "../model/k8s.ts";
 import { APPLYSET_PART_OF_LABEL } from "./applyset.ts";
 import type { KubeClient } from "./client.ts";
 import { collectionPath, type Discovery, groupKind, objectPath, type ResourceMapping } from "./discovery.ts";
 import { ApiError } from "./errors.ts";
 import { mapLimit } from "./limit.ts";
+import type { DesiredObject } from "./manifests.ts";
 
 export interface LiveMember {
   mapping: ResourceMapping;
@@ -18,6 +20,19 @@ export interface LiveMember {
 /** Identity used to compare rendered and live sets: group-kind, namespace, name. */
 export function memberKey(group: string, kind: string, namespace: string | undefined, name: string): string {
   return `${groupKind(group, kind)}/${namespace ?? ""}/${name}`;
+}
+
+/** The memberKey of every rendered object; `namespaceOf` says where one was applied when its file names no namespace. */
+export function keptKeys(
+  objects: DesiredObject[],
+  namespaceOf: (o: DesiredObject) => string | undefined = (o) => o.namespace,
+): Set<string> {
+  return new Set(objects.map((o) => memberKey(splitApiVersion(o.apiVersion).group, o.kind, namespaceOf(o), o.name)));
+}
+
+/** The members whose key `keep` does not hold: what a prune deletes. */
+export function prunable(members: LiveMember[], keep: Set<string>): LiveMember[] {
+  return members.filter((m) => !keep.has(memberKey(m.mapping.group, m.mapping.kind, m.namespace, m.name)));
 }
 
 const METADATA_ONLY = "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json";
@@ -63,12 +78,12 @@ function pruneRank(m: LiveMember): number {
 }
 
 /**
- * Deletes the members that are not in `keep` (memberKey values). Background
+ * Deletes the members that are not in `keep` (keptKeys). Background
  * propagation: owned objects (ReplicaSets, Pods) go with their owner without
  * making `up` wait for them. A member already gone counts as pruned.
  */
 export async function pruneMembers(client: KubeClient, members: LiveMember[], keep: Set<string>): Promise<LiveMember[]> {
-  const doomed = members.filter((m) => !keep.has(memberKey(m.mapping.group, m.mapping.kind, m.namespace, m.name)));
+  const doomed = prunable(members, keep);
   const deleted: LiveMember[] = [];
   for (const rank of [0, 1, 2]) {
     await mapLimit(
