@@ -82,7 +82,7 @@ export interface WarmCheck {
   upToDate: boolean;
 }
 
-export function appChange(app: DesiredApp, parent: ParentRecord | undefined): AppChange {
+export function appChange(app: Pick<DesiredApp, "hash">, parent: ParentRecord | undefined): AppChange {
   if (!parent) return "new";
   if (parent.phase !== "ready" || !parent.hash) return "interrupted";
   if (parent.engine !== ENGINE_FORMAT) return "engine-upgraded";

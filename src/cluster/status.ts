@@ -91,7 +91,8 @@ export async function clusterStatus(client: KubeClient, desired: DesiredEnvironm
   if (named.length > 0 && !names.has(SECRETS_APP)) {
     names.add(SECRETS_APP);
     const parent = live.parents.get(SECRETS_APP);
-    const change = appChange({ hash: parent?.hash ?? "" } as DesiredEnvironment["apps"][number], parent);
+    // Without the plaintext there is no hash to compare: the record's own, so only its phase and engine count.
+    const change = appChange({ hash: parent?.hash ?? "" }, parent);
     const missing: string[] = [];
     await mapLimit(named, 8, async (n) => {
       const path = `/api/v1/namespaces/${encodeURIComponent(n.namespace)}/secrets/${encodeURIComponent(n.name)}`;
